@@ -1,0 +1,61 @@
+/**
+ * Every case of the NumPy/PyTorch reference fixtures, in float64 (within 1e-9) and float32 (within
+ * 2e-4 relative). The same table runs against any kernel the library uses.
+ */
+import fixtures from './fixtures/reference-public.json';
+import { conv2d, conv2dBackward, convolve2d, correlate2d, DType, Nested, pool2d, pool2dBackward, tensor } from '../src/index';
+import { expectClose } from './helpers/close';
+
+interface Case {
+  name: string;
+  op: string;
+  [key: string]: unknown;
+}
+
+const tolerance = {
+  float64: { absolute: 1e-9 },
+  float32: { relative: 2e-4, absolute: 1e-6 },
+};
+
+function run(c: Case, dtype: DType): void {
+  const t = (key: string) => tensor(c[key] as Nested, dtype);
+  const expected = c.expected as Nested & Record<string, Nested>;
+  const tol = tolerance[dtype];
+  const conv = { stride: c.stride as number, pad: c.pad as number };
+  const pool = { size: c.size as number, stride: c.stride as number, mode: c.mode as 'max' | 'avg' };
+  switch (c.op) {
+    case 'conv2d':
+      return expectClose(conv2d(t('x'), t('W'), t('b'), conv), expected, tol);
+    case 'conv2dBackward': {
+      const { dX, dW, db } = conv2dBackward(t('dZ'), t('x'), t('W'), t('b'), conv);
+      expectClose(dX, expected.dX, tol);
+      expectClose(dW, expected.dW, tol);
+      return expectClose(db, expected.db, tol);
+    }
+    case 'pool2d':
+      return expectClose(pool2d(t('x'), pool), expected, tol);
+    case 'pool2dBackward':
+      return expectClose(pool2dBackward(t('dA'), t('x'), pool), expected, tol);
+    case 'correlate2d':
+      return expectClose(correlate2d(t('image'), t('kernel'), conv), expected, tol);
+    case 'convolve2d':
+      return expectClose(convolve2d(t('image'), t('kernel'), conv), expected, tol);
+    default:
+      throw new Error(`fixture case ${c.name} has an op this test does not know: ${c.op}`);
+  }
+}
+
+describe('reference fixtures (NumPy / PyTorch)', () => {
+  const cases = (fixtures as { cases: Case[] }).cases;
+  it('has every op the library exposes', () => {
+    const ops = new Set(cases.map((c) => c.op));
+    for (const op of ['conv2d', 'conv2dBackward', 'pool2d', 'pool2dBackward', 'correlate2d', 'convolve2d']) {
+      if (!ops.has(op)) throw new Error(`no fixture for ${op}`);
+    }
+  });
+  for (const dtype of ['float64', 'float32'] as const) {
+    describe(dtype, () => {
+      for (const c of cases) it(`${c.op}: ${c.name}`, () => run(c, dtype));
+    });
+  }
+});
