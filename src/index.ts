@@ -9,3 +9,7 @@ export * from './cnn/zeroPad';
 export * from './cnn/conv2d';
 export * from './cnn/correlate2d';
 export * from './cnn/pool2d';
+export * from './cnn/filters';
+export * from './cnn/border';
+export * from './cnn/edges';
+export * from './cnn/image';
