@@ -1,7 +1,5 @@
 import { BorderMode, borderModes, padBorder } from './border';
-import { convolve2d, correlate2d } from './correlate2d';
-import { filters } from './filters';
-import { checkTensor, copy, dtypeOf, reshape, shapeString, Tensor, zeros } from './tensor';
+import { checkTensor, copy, DType, dtypeOf, shapeString, Tensor, zeros } from './tensor';
 
 /** The 3×3 derivative pair: Sobel ([1,2,1] smoothing) or Scharr ([3,10,3] smoothing). */
 export type EdgeKernel = 'sobel' | 'scharr';
@@ -16,12 +14,13 @@ export type EdgeKernel = 'sobel' | 'scharr';
  * | `'opencv'` | right − left (`cv2.Sobel(img, cv2.CV_64F, 1, 0)`) | bottom − top (`…, 0, 1)`) | 1 | `'reflect-101'` | √(gx² + gy²) |
  * | `'skimage'` | right − left (`sobel_v`) | bottom − top (`sobel_h`) | Sobel ÷ 4, Scharr ÷ 16 | `'reflect'` | √((gx² + gy²) / 2) (`sobel(img)`) |
  *
- * - lecture: the lecture's `filters.sobelX` / `sobelY` slid with cross-correlation (`correlate2d`) over a
- *   zero-padded image, as in the slides, so a bright-left/dark-right edge is positive.
+ * - lecture: the lecture's `filters.sobelX` / `sobelY` slid with cross-correlation over a zero-padded
+ *   image, as in the slides, so a bright-left/dark-right edge is positive: gx equals
+ *   `correlate2d(padBorder(image, 1, 'zero'), filters.sobelX)` up to rounding.
  * - OpenCV documents `cv::Sobel` as "convolving the image with" [−1 0 1; −2 0 2; −1 0 1] for dx and
  *   [−1 −2 −1; 0 0 0; 1 2 1] for dy (Scharr: [−3 0 3; −10 0 10; −3 0 3] and its transpose); it applies
  *   them the way `cv::filter2D` does, i.e. without a flip, so dx = right − left. That is the lecture's
- *   kernel with a true flip: here `convolve2d(padded, filters.sobelX)`. Default border `BORDER_DEFAULT`
+ *   kernel with a true flip: `convolve2d(padBorder(image, 1, 'reflect-101'), filters.sobelX)`. Default border `BORDER_DEFAULT`
  *   = `BORDER_REFLECT_101`. `cv2.magnitude(gx, gy)` is √(gx² + gy²).
  * - scikit-image 0.19+ (`skimage/filters/edges.py`): `sobel_v` = `ndi.convolve(image, [1,0,−1] along
  *   columns ⊗ [1,2,1]/4 along rows, mode='reflect')` — a true convolution, so right − left; `sobel_h` is
@@ -52,10 +51,6 @@ export interface Gradients {
    * atan2(gy, gx) in **degrees**, in [0, 360) — the range and unit of `cv2.phase(gx, gy, angleInDegrees=True)`
    * and `cv2.cartToPolar(…, angleInDegrees=True)`. (OpenCV approximates the arctangent to about 0.3°;
    * this is exact.) 0 where gx = gy = 0. y runs down the rows, so angles turn clockwise on screen.
-   * Where a float64 image gives a gradient that is only rounding residue (~1e-16, e.g. gy on the edge
-   * rows of a reflected border; OpenCV's separable filter gets an exact 0 there), the angle is that
-   * residue's and means nothing: look at the angle only where the magnitude is not ~0. Float32 images
-   * (what `readImage` returns) sum exactly in float64 and do not show this.
    */
   orientation: Tensor;
 }
@@ -71,7 +66,8 @@ const defaultBorder: Record<EdgeConvention, BorderMode> = {
  * Image gradients of a gray (H,W) image — or (H,W,1) — the way the lecture, OpenCV or scikit-image
  * compute them (see `EdgeConvention` for the exact formulas and where they are documented).
  * All four outputs are (H,W), the 'same' size as the input: the image is padded by one pixel with the
- * convention's border mode, then the 3×3 kernels slide over it without further padding.
+ * convention's border mode, then the 3×3 kernels slide over it without further padding (as two 3-tap
+ * passes, since each kernel is a smoothing column times a difference row).
  * Keeps the image's dtype. A colour image must be made gray first (`toGray`).
  */
 export function gradients(image: Tensor, options: GradientOptions = {}): Gradients {
@@ -101,18 +97,17 @@ export function gradients(image: Tensor, options: GradientOptions = {}): Gradien
   }
 
   const dtype = dtypeOf(image);
-  const kx = copy(kernel === 'sobel' ? filters.sobelX : filters.scharrX, dtype);
-  const ky = copy(kernel === 'sobel' ? filters.sobelY : filters.scharrY, dtype);
-  if (convention === 'skimage') {
-    // skimage normalises the smoothing weights to sum to 1: [1,2,1]/4, [3,10,3]/16 (exact in binary)
-    const scale = kernel === 'sobel' ? 1 / 4 : 1 / 16;
-    for (const k of [kx, ky]) for (let i = 0; i < k.data.length; i++) k.data[i] *= scale;
-  }
+  // lecture: [1,0,−1] slid as drawn (left − right); OpenCV and skimage: the flipped kernel (right − left)
+  const difference = convention === 'lecture' ? [1, 0, -1] : [-1, 0, 1];
+  // skimage divides the smoothing weights by their sum: [1,2,1]/4, [3,10,3]/16 (exact in binary)
+  const scale = convention === 'skimage' ? 1 / (kernel === 'sobel' ? 4 : 16) : 1;
+  const smoothing = (kernel === 'sobel' ? [1, 2, 1] : [3, 10, 3]).map((w) => w * scale);
   const padded = padBorder(image, 1, border);
-  // lecture: slide as drawn (left − right); OpenCV and skimage: the flipped kernel (right − left)
-  const slide = convention === 'lecture' ? correlate2d : convolve2d;
-  const gx = slide(padded, kx);
-  const gy = slide(padded, ky);
+  // filters.sobelX is smoothing (down the rows) × difference (across the columns); filters.sobelY the
+  // same turned. Two 3-tap passes, as OpenCV's sepFilter2D does, instead of one 9-term sum:
+  // equal neighbours then cancel exactly (a flat patch or a mirrored border row gives 0, not 1e-8).
+  const gx = threeTap(threeTap(padded, 1, difference, 'float64'), 0, smoothing, dtype);
+  const gy = threeTap(threeTap(padded, 0, difference, 'float64'), 1, smoothing, dtype);
 
   const [height, width] = image.shape;
   const magnitude = zeros([height, width], dtype);
@@ -128,8 +123,27 @@ export function gradients(image: Tensor, options: GradientOptions = {}): Gradien
       orientation.set(yR, yC, wrapped >= 360 ? 0 : wrapped); // −1e-15° + 360 rounds to 360
     }
   }
-  // correlate2d returns a channel view of a (H,W,1) volume; hand out plain contiguous (H,W) tensors
-  return { gx: reshape(gx, [height, width]), gy: reshape(gy, [height, width]), magnitude, orientation };
+  return { gx, gy, magnitude, orientation };
+}
+
+/**
+ * One 3-tap pass along `axis` of a 2-D tensor, 'valid' (that axis shrinks by 2):
+ * out[i] = w[0]·x[i] + w[1]·x[i+1] + w[2]·x[i+2]. Sums in float64 (JS numbers), stores in `dtype`.
+ */
+function threeTap(x: Tensor, axis: 0 | 1, weights: readonly number[], dtype: DType): Tensor {
+  const [rowsIn, colsIn] = x.shape;
+  const out = zeros([axis === 0 ? rowsIn - 2 : rowsIn, axis === 1 ? colsIn - 2 : colsIn], dtype);
+  const [rowsOut, colsOut] = out.shape;
+  const [w0, w1, w2] = weights;
+  const step = x.stride[axis];
+  let at = 0;
+  for (let r = 0; r < rowsOut; r++) {
+    for (let c = 0; c < colsOut; c++) {
+      const first = x.offset + r * x.stride[0] + c * x.stride[1];
+      out.data[at++] = w0 * x.data[first] + w1 * x.data[first + step] + w2 * x.data[first + 2 * step];
+    }
+  }
+  return out;
 }
 
 /**
