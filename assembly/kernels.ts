@@ -1,0 +1,427 @@
+/**
+ * convlab's fast kernels: AssemblyScript compiled to WebAssembly with 128-bit SIMD by `npm run build:wasm`
+ * (dist/cnn/fast/kernels.wasm). The readable versions of the same maths are src/cnn/reference/*.ts.
+ *
+ * Convolution here is "im2col + GEMM": copy every f×f×C window into a column of a matrix (im2col), then
+ * one matrix product does all the multiply-adds. The TypeScript side (src/cnn/fast/) lays the matrices out
+ * in this module's memory, a block of output rows at a time, and calls these kernels.
+ *
+ * Each kernel is written once for an element type T (f32 or f64) and exported twice (…F32, …F64).
+ * Pointers are byte addresses into this module's memory; sizes, strides and leading dimensions (ld…,
+ * the distance between two rows of a row-major matrix) count elements. Nothing here allocates.
+ */
+
+/** Four rows × two vectors of C: what stays in registers while the GEMM walks along depth. */
+const TILE_ROWS = 4;
+
+// ---------------------------------------------------------------------------------------------------
+// Matrix products
+
+/**
+ * C (rows × cols) = A (rows × depth) · B (depth × cols), or C += A·B when `accumulate`.
+ * All three are row-major. Callers pad so that rows is a multiple of 4 and cols a multiple of 8 (zeros
+ * in, ignored out): no edge cases in the loops. For each 4×(2 vectors) tile of C, p runs along depth,
+ * broadcasting one A value per row and reusing two vectors of B's row p for all four rows.
+ */
+@inline
+function gemm<T>(
+  rows: i32,
+  cols: i32,
+  depth: i32,
+  a: usize,
+  lda: i32,
+  b: usize,
+  ldb: i32,
+  c: usize,
+  ldc: i32,
+  accumulate: bool,
+): void {
+  const size = sizeof<T>();
+  const tileCols = 32 / <i32>size; // two vectors
+  const aRow = <usize>lda * size;
+  const bRow = <usize>ldb * size;
+  const cRow = <usize>ldc * size;
+  for (let j = 0; j < cols; j += tileCols) {
+    for (let i = 0; i < rows; i += TILE_ROWS) {
+      const zero = v128.splat<T>(<T>0);
+      let c00 = zero, c01 = zero, c10 = zero, c11 = zero;
+      let c20 = zero, c21 = zero, c30 = zero, c31 = zero;
+      let aAt = a + <usize>i * aRow;
+      let bAt = b + <usize>j * size;
+      for (let p = 0; p < depth; p++) {
+        const b0 = v128.load(bAt);
+        const b1 = v128.load(bAt, 16);
+        let s = v128.load_splat<T>(aAt);
+        c00 = v128.add<T>(c00, v128.mul<T>(s, b0));
+        c01 = v128.add<T>(c01, v128.mul<T>(s, b1));
+        s = v128.load_splat<T>(aAt + aRow);
+        c10 = v128.add<T>(c10, v128.mul<T>(s, b0));
+        c11 = v128.add<T>(c11, v128.mul<T>(s, b1));
+        s = v128.load_splat<T>(aAt + 2 * aRow);
+        c20 = v128.add<T>(c20, v128.mul<T>(s, b0));
+        c21 = v128.add<T>(c21, v128.mul<T>(s, b1));
+        s = v128.load_splat<T>(aAt + 3 * aRow);
+        c30 = v128.add<T>(c30, v128.mul<T>(s, b0));
+        c31 = v128.add<T>(c31, v128.mul<T>(s, b1));
+        aAt += size;
+        bAt += bRow;
+      }
+      const cAt = c + <usize>i * cRow + <usize>j * size;
+      storeRow<T>(cAt, c00, c01, accumulate);
+      storeRow<T>(cAt + cRow, c10, c11, accumulate);
+      storeRow<T>(cAt + 2 * cRow, c20, c21, accumulate);
+      storeRow<T>(cAt + 3 * cRow, c30, c31, accumulate);
+    }
+  }
+}
+
+@inline
+function storeRow<T>(at: usize, v0: v128, v1: v128, accumulate: bool): void {
+  if (accumulate) {
+    v0 = v128.add<T>(v0, v128.load(at));
+    v1 = v128.add<T>(v1, v128.load(at, 16));
+  }
+  v128.store(at, v0);
+  v128.store(at, v1, 16);
+}
+
+/**
+ * C (rows × cols) += A (rows × depth) · Bᵀ, with B stored as (cols × depth): every C value is a dot
+ * product of a row of A with a row of B, both walked contiguously. Used where the sum runs over the long
+ * axis (conv's dW sums over every output position). Callers pad: rows a multiple of 4, cols a multiple
+ * of 2, depth a multiple of 8, with zeros.
+ */
+@inline
+function gemmTransposedB<T>(
+  rows: i32,
+  cols: i32,
+  depth: i32,
+  a: usize,
+  lda: i32,
+  b: usize,
+  ldb: i32,
+  c: usize,
+  ldc: i32,
+): void {
+  const size = sizeof<T>();
+  const lanes = 16 / <i32>size;
+  const aRow = <usize>lda * size;
+  const bRow = <usize>ldb * size;
+  const cRow = <usize>ldc * size;
+  for (let i = 0; i < rows; i += TILE_ROWS) {
+    for (let j = 0; j < cols; j += 2) {
+      const zero = v128.splat<T>(<T>0);
+      let c00 = zero, c01 = zero, c10 = zero, c11 = zero;
+      let c20 = zero, c21 = zero, c30 = zero, c31 = zero;
+      const a0 = a + <usize>i * aRow;
+      const b0 = b + <usize>j * bRow;
+      for (let p = 0; p < depth; p += lanes) {
+        const offset = <usize>p * size;
+        const bv0 = v128.load(b0 + offset);
+        const bv1 = v128.load(b0 + bRow + offset);
+        let av = v128.load(a0 + offset);
+        c00 = v128.add<T>(c00, v128.mul<T>(av, bv0));
+        c01 = v128.add<T>(c01, v128.mul<T>(av, bv1));
+        av = v128.load(a0 + aRow + offset);
+        c10 = v128.add<T>(c10, v128.mul<T>(av, bv0));
+        c11 = v128.add<T>(c11, v128.mul<T>(av, bv1));
+        av = v128.load(a0 + 2 * aRow + offset);
+        c20 = v128.add<T>(c20, v128.mul<T>(av, bv0));
+        c21 = v128.add<T>(c21, v128.mul<T>(av, bv1));
+        av = v128.load(a0 + 3 * aRow + offset);
+        c30 = v128.add<T>(c30, v128.mul<T>(av, bv0));
+        c31 = v128.add<T>(c31, v128.mul<T>(av, bv1));
+      }
+      const cAt = c + <usize>i * cRow + <usize>j * size;
+      addPair<T>(cAt, c00, c01);
+      addPair<T>(cAt + cRow, c10, c11);
+      addPair<T>(cAt + 2 * cRow, c20, c21);
+      addPair<T>(cAt + 3 * cRow, c30, c31);
+    }
+  }
+}
+
+/** C[at] += Σ lanes of v0, C[at + 1] += Σ lanes of v1. */
+@inline
+function addPair<T>(at: usize, v0: v128, v1: v128): void {
+  store<T>(at, load<T>(at) + sumLanes<T>(v0));
+  store<T>(at, load<T>(at, sizeof<T>()) + sumLanes<T>(v1), sizeof<T>());
+}
+
+@inline
+function sumLanes<T>(v: v128): T {
+  if (sizeof<T>() == 4) {
+    return <T>(
+      v128.extract_lane<f32>(v, 0) +
+      v128.extract_lane<f32>(v, 1) +
+      v128.extract_lane<f32>(v, 2) +
+      v128.extract_lane<f32>(v, 3)
+    );
+  }
+  return <T>(v128.extract_lane<f64>(v, 0) + v128.extract_lane<f64>(v, 1));
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Windows to columns and back
+
+/**
+ * Copies a channels-last batch x (m,H,W,C) into planes xp (m,C,H+2p,W+2p) with a zero border of p pixels.
+ * In planes, a window row of one channel is a contiguous run: im2col becomes plain copies, and the
+ * zero padding needs no bounds checks.
+ */
+@inline
+function toPaddedPlanes<T>(x: usize, batch: i32, H: i32, W: i32, C: i32, pad: i32, xp: usize): void {
+  const size = sizeof<T>();
+  const Hp = H + 2 * pad;
+  const Wp = W + 2 * pad;
+  memory.fill(xp, 0, <usize>(batch * C * Hp * Wp) * size);
+  let from = x;
+  for (let n = 0; n < batch; n++) {
+    for (let h = 0; h < H; h++) {
+      for (let w = 0; w < W; w++) {
+        let to = xp + <usize>(((n * C) * Hp + h + pad) * Wp + w + pad) * size;
+        for (let c = 0; c < C; c++) {
+          store<T>(to, load<T>(from));
+          from += size;
+          to += <usize>(Hp * Wp) * size;
+        }
+      }
+    }
+  }
+}
+
+/** The way back for gradients: dX (m,H,W,C) = the inside of the planes dXp (m,C,H+2p,W+2p). */
+@inline
+function fromPaddedPlanes<T>(dXp: usize, batch: i32, H: i32, W: i32, C: i32, pad: i32, dX: usize): void {
+  const size = sizeof<T>();
+  const Hp = H + 2 * pad;
+  const Wp = W + 2 * pad;
+  let to = dX;
+  for (let n = 0; n < batch; n++) {
+    for (let h = 0; h < H; h++) {
+      for (let w = 0; w < W; w++) {
+        let from = dXp + <usize>(((n * C) * Hp + h + pad) * Wp + w + pad) * size;
+        for (let c = 0; c < C; c++) {
+          store<T>(to, load<T>(from));
+          to += size;
+          from += <usize>(Hp * Wp) * size;
+        }
+      }
+    }
+  }
+}
+
+/**
+ * im2col for a block of output rows, from padded planes xp (m,C,Hp,Wp). Output row r = n·outH + yR for r
+ * in [firstRow, firstRow + rowCount). Writes the matrix `cols` (f·f·C × ld): row kd = (wR·f + wC)·C + c,
+ * column (r − firstRow)·outW + yC, holding xp[n, c, yR·s + wR, yC·s + wC]. Columns past the block (up to
+ * ld) are zeroed, so that a product over them adds nothing.
+ */
+@inline
+function im2col<T>(
+  xp: usize,
+  C: i32,
+  Hp: i32,
+  Wp: i32,
+  f: i32,
+  stride: i32,
+  outH: i32,
+  outW: i32,
+  firstRow: i32,
+  rowCount: i32,
+  cols: usize,
+  ld: i32,
+): void {
+  const size = sizeof<T>();
+  const used = rowCount * outW;
+  for (let wR = 0; wR < f; wR++) {
+    for (let wC = 0; wC < f; wC++) {
+      for (let c = 0; c < C; c++) {
+        const kd = (wR * f + wC) * C + c;
+        const rowAt = cols + <usize>kd * ld * size;
+        for (let r = 0; r < rowCount; r++) {
+          const n = (firstRow + r) / outH;
+          const yR = firstRow + r - n * outH;
+          const from = xp + <usize>(((n * C + c) * Hp + yR * stride + wR) * Wp + wC) * size;
+          copyRun<T>(rowAt + <usize>(r * outW) * size, from, outW, stride);
+        }
+        zeroRun<T>(rowAt + <usize>used * size, ld - used);
+      }
+    }
+  }
+}
+
+/**
+ * col2im, im2col's adjoint: adds every column entry back onto the plane cell it was copied from,
+ * dXp[n, c, yR·s + wR, yC·s + wC] += dCols[kd, column]. The padding border collects values that
+ * fromPaddedPlanes then drops.
+ */
+@inline
+function col2im<T>(
+  dCols: usize,
+  ld: i32,
+  C: i32,
+  Hp: i32,
+  Wp: i32,
+  f: i32,
+  stride: i32,
+  outH: i32,
+  outW: i32,
+  firstRow: i32,
+  rowCount: i32,
+  dXp: usize,
+): void {
+  const size = sizeof<T>();
+  for (let wR = 0; wR < f; wR++) {
+    for (let wC = 0; wC < f; wC++) {
+      for (let c = 0; c < C; c++) {
+        const kd = (wR * f + wC) * C + c;
+        const rowAt = dCols + <usize>kd * ld * size;
+        for (let r = 0; r < rowCount; r++) {
+          const n = (firstRow + r) / outH;
+          const yR = firstRow + r - n * outH;
+          const to = dXp + <usize>(((n * C + c) * Hp + yR * stride + wR) * Wp + wC) * size;
+          addRun<T>(to, rowAt + <usize>(r * outW) * size, outW, stride);
+        }
+      }
+    }
+  }
+}
+
+/** to[i] = from[i·step] for i < count; with step 1 a vector at a time. */
+@inline
+function copyRun<T>(to: usize, from: usize, count: i32, step: i32): void {
+  const size = sizeof<T>();
+  let i = 0;
+  if (step == 1) {
+    const lanes = 16 / <i32>size;
+    for (; i + lanes <= count; i += lanes) v128.store(to + <usize>i * size, v128.load(from + <usize>i * size));
+  }
+  for (; i < count; i++) store<T>(to + <usize>i * size, load<T>(from + <usize>(i * step) * size));
+}
+
+/** to[i·step] += from[i] for i < count; with step 1 a vector at a time. */
+@inline
+function addRun<T>(to: usize, from: usize, count: i32, step: i32): void {
+  const size = sizeof<T>();
+  let i = 0;
+  if (step == 1) {
+    const lanes = 16 / <i32>size;
+    for (; i + lanes <= count; i += lanes) {
+      const at = to + <usize>i * size;
+      v128.store(at, v128.add<T>(v128.load(at), v128.load(from + <usize>i * size)));
+    }
+  }
+  for (; i < count; i++) {
+    const at = to + <usize>(i * step) * size;
+    store<T>(at, load<T>(at) + load<T>(from + <usize>i * size));
+  }
+}
+
+/** Zeros `count` values from `at` (a loop: the stretches are short, where memory.fill's call would cost more). */
+@inline
+function zeroRun<T>(at: usize, count: i32): void {
+  for (let i = 0; i < count; i++) store<T>(at + <usize>i * sizeof<T>(), <T>0);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Channels-last ↔ channel rows
+
+/**
+ * The GEMM leaves conv's output as channel rows zT (K × ld); the library's layout is channels-last.
+ * out[(first + column)·K + k] = zT[k, column] + bias[k] for the block's `count` columns.
+ */
+@inline
+function storeChannelsLast<T>(zT: usize, ld: i32, K: i32, count: i32, bias: usize, out: usize, first: i32): void {
+  const size = sizeof<T>();
+  let to = out + <usize>first * K * size;
+  for (let column = 0; column < count; column++) {
+    for (let k = 0; k < K; k++) {
+      store<T>(to, load<T>(zT + (<usize>k * ld + column) * size) + load<T>(bias + <usize>k * size));
+      to += size;
+    }
+  }
+}
+
+/**
+ * The other way for dZ: dZT[k, column] = dZ[(first + column)·K + k] for `count` columns; columns up to
+ * ld and rows up to kPadded are zeroed. Adds each value to db[k] on the way (db = Σ dZ).
+ */
+@inline
+function loadChannelRows<T>(
+  dZ: usize,
+  K: i32,
+  count: i32,
+  first: i32,
+  dZT: usize,
+  ld: i32,
+  kPadded: i32,
+  db: usize,
+): void {
+  const size = sizeof<T>();
+  let from = dZ + <usize>first * K * size;
+  for (let column = 0; column < count; column++) {
+    for (let k = 0; k < K; k++) {
+      const v = load<T>(from);
+      store<T>(dZT + (<usize>k * ld + column) * size, v);
+      store<T>(db + <usize>k * size, load<T>(db + <usize>k * size) + v);
+      from += size;
+    }
+  }
+  for (let k = 0; k < K; k++) {
+    memory.fill(dZT + (<usize>k * ld + count) * size, 0, <usize>(ld - count) * size);
+  }
+  memory.fill(dZT + <usize>K * ld * size, 0, <usize>(kPadded - K) * ld * size);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Exports, once per element type
+
+export function gemmF32(rows: i32, cols: i32, depth: i32, a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, accumulate: bool): void {
+  gemm<f32>(rows, cols, depth, a, lda, b, ldb, c, ldc, accumulate);
+}
+export function gemmF64(rows: i32, cols: i32, depth: i32, a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, accumulate: bool): void {
+  gemm<f64>(rows, cols, depth, a, lda, b, ldb, c, ldc, accumulate);
+}
+export function gemmTransposedBF32(rows: i32, cols: i32, depth: i32, a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32): void {
+  gemmTransposedB<f32>(rows, cols, depth, a, lda, b, ldb, c, ldc);
+}
+export function gemmTransposedBF64(rows: i32, cols: i32, depth: i32, a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32): void {
+  gemmTransposedB<f64>(rows, cols, depth, a, lda, b, ldb, c, ldc);
+}
+export function toPaddedPlanesF32(x: usize, batch: i32, H: i32, W: i32, C: i32, pad: i32, xp: usize): void {
+  toPaddedPlanes<f32>(x, batch, H, W, C, pad, xp);
+}
+export function toPaddedPlanesF64(x: usize, batch: i32, H: i32, W: i32, C: i32, pad: i32, xp: usize): void {
+  toPaddedPlanes<f64>(x, batch, H, W, C, pad, xp);
+}
+export function fromPaddedPlanesF32(dXp: usize, batch: i32, H: i32, W: i32, C: i32, pad: i32, dX: usize): void {
+  fromPaddedPlanes<f32>(dXp, batch, H, W, C, pad, dX);
+}
+export function fromPaddedPlanesF64(dXp: usize, batch: i32, H: i32, W: i32, C: i32, pad: i32, dX: usize): void {
+  fromPaddedPlanes<f64>(dXp, batch, H, W, C, pad, dX);
+}
+export function im2colF32(xp: usize, C: i32, Hp: i32, Wp: i32, f: i32, stride: i32, outH: i32, outW: i32, firstRow: i32, rowCount: i32, cols: usize, ld: i32): void {
+  im2col<f32>(xp, C, Hp, Wp, f, stride, outH, outW, firstRow, rowCount, cols, ld);
+}
+export function im2colF64(xp: usize, C: i32, Hp: i32, Wp: i32, f: i32, stride: i32, outH: i32, outW: i32, firstRow: i32, rowCount: i32, cols: usize, ld: i32): void {
+  im2col<f64>(xp, C, Hp, Wp, f, stride, outH, outW, firstRow, rowCount, cols, ld);
+}
+export function col2imF32(dCols: usize, ld: i32, C: i32, Hp: i32, Wp: i32, f: i32, stride: i32, outH: i32, outW: i32, firstRow: i32, rowCount: i32, dXp: usize): void {
+  col2im<f32>(dCols, ld, C, Hp, Wp, f, stride, outH, outW, firstRow, rowCount, dXp);
+}
+export function col2imF64(dCols: usize, ld: i32, C: i32, Hp: i32, Wp: i32, f: i32, stride: i32, outH: i32, outW: i32, firstRow: i32, rowCount: i32, dXp: usize): void {
+  col2im<f64>(dCols, ld, C, Hp, Wp, f, stride, outH, outW, firstRow, rowCount, dXp);
+}
+export function storeChannelsLastF32(zT: usize, ld: i32, K: i32, count: i32, bias: usize, out: usize, first: i32): void {
+  storeChannelsLast<f32>(zT, ld, K, count, bias, out, first);
+}
+export function storeChannelsLastF64(zT: usize, ld: i32, K: i32, count: i32, bias: usize, out: usize, first: i32): void {
+  storeChannelsLast<f64>(zT, ld, K, count, bias, out, first);
+}
+export function loadChannelRowsF32(dZ: usize, K: i32, count: i32, first: i32, dZT: usize, ld: i32, kPadded: i32, db: usize): void {
+  loadChannelRows<f32>(dZ, K, count, first, dZT, ld, kPadded, db);
+}
+export function loadChannelRowsF64(dZ: usize, K: i32, count: i32, first: i32, dZT: usize, ld: i32, kPadded: i32, db: usize): void {
+  loadChannelRows<f64>(dZ, K, count, first, dZT, ld, kPadded, db);
+}

@@ -1,0 +1,148 @@
+/**
+ * conv2d and its gradients as im2col + GEMM on the SIMD kernels (assembly/kernels.ts). Same values as
+ * src/cnn/reference/conv2dReference.ts up to rounding; arguments are checked by the callers in conv2d.ts.
+ *
+ * With Kd = f·f·C values per window and the output positions (n, yR, yC) as columns:
+ *   forward   Zᵀ (K × positions)      = Wᵀ (K × Kd) · cols (Kd × positions)
+ *   backward  dW (Kd × K)            += cols · (dZᵀ)ᵀ        (dot products along positions)
+ *             dCols (Kd × positions)  = W (Kd × K) · dZᵀ (K × positions), then col2im adds dCols onto dX
+ * The input is first copied into zero-padded channel planes, where every window row is a contiguous run.
+ * Positions are processed a block of output rows at a time so that `cols` stays in cache; all matrices
+ * live in the module's reusable workspace.
+ */
+import { ConvGeometry } from '../shape';
+import { allocate, DType, FloatArray, Tensor } from '../tensor';
+import { copyIn, KernelSet, roundUp, workspace } from './wasmKernels';
+
+/** About how many values one block's column matrix holds (128 KiB in float32: it stays in L2). */
+const BLOCK_VALUES = 1 << 15;
+
+interface Blocking {
+  /** Values per window (rows of cols). */
+  Kd: number;
+  /** Output rows (n, yR) per block. */
+  rowsPerBlock: number;
+  /** Leading dimension of the block matrices: the block's columns rounded up to a multiple of 8. */
+  ld: number;
+  /** Padded plane height and width. */
+  Hp: number;
+  Wp: number;
+}
+
+function blocking(g: ConvGeometry): Blocking {
+  const Kd = g.filterSize * g.filterSize * g.inChannels;
+  const rows = g.batch * g.outHeight;
+  const rowsPerBlock = Math.min(rows, Math.max(1, Math.floor(BLOCK_VALUES / (Kd * g.outWidth))));
+  const ld = roundUp(rowsPerBlock * g.outWidth, 8);
+  return { Kd, rowsPerBlock, ld, Hp: g.inHeight + 2 * g.pad, Wp: g.inWidth + 2 * g.pad };
+}
+
+/** Z = conv2d(x, W) + bias as a contiguous (m, H', W', K) array in `dtype`. */
+export function conv2dFast(
+  kernels: KernelSet,
+  dtype: DType,
+  x4: Tensor,
+  W: Tensor,
+  bias: FloatArray,
+  g: ConvGeometry,
+): FloatArray {
+  const { batch, inHeight: H, inWidth: Wd, inChannels: C, filterSize: f, outChannels: K, stride, pad } = g;
+  const { outHeight: outH, outWidth: outW } = g;
+  const { Kd, rowsPerBlock, ld, Hp, Wp } = blocking(g);
+  const kPadded = roundUp(K, 4); // the GEMM works on 4 rows at a time
+  const rows = batch * outH;
+  const outCount = rows * outW * K;
+  const { heap, at } = workspace(dtype, [
+    batch * H * Wd * C, // x
+    batch * C * Hp * Wp, // x in padded planes
+    kPadded * Kd, // Wᵀ
+    K, // bias
+    outCount, // Z
+    Kd * ld, // cols
+    kPadded * ld, // Zᵀ of one block
+  ]);
+  const [xAt, planesAt, wTAt, biasAt, outAt, colsAt, zTAt] = at;
+  const s = kernels.size;
+  copyIn(heap, xAt / s, x4);
+  kernels.toPaddedPlanes(xAt, batch, H, Wd, C, pad, planesAt);
+  // Wᵀ: row k holds filter k's Kd weights; rows K..kPadded stay zero
+  const w = W.data;
+  const wT = wTAt / s;
+  heap.fill(0, wT, wT + kPadded * Kd);
+  for (let kd = 0; kd < Kd; kd++) {
+    for (let k = 0; k < K; k++) heap[wT + k * Kd + kd] = w[kd * K + k];
+  }
+  heap.set(bias, biasAt / s);
+  for (let first = 0; first < rows; first += rowsPerBlock) {
+    const count = Math.min(rowsPerBlock, rows - first);
+    const columns = roundUp(count * outW, 8);
+    kernels.im2col(planesAt, C, Hp, Wp, f, stride, outH, outW, first, count, colsAt, ld);
+    kernels.gemm(kPadded, columns, Kd, wTAt, Kd, colsAt, ld, zTAt, ld, false);
+    kernels.storeChannelsLast(zTAt, ld, K, count * outW, biasAt, outAt, first * outW);
+  }
+  return heap.slice(outAt / s, outAt / s + outCount);
+}
+
+/** The gradients of conv2dFast as contiguous arrays in `dtype`: dX (x's size), dW (f·f·C·K), db (K). */
+export function conv2dBackwardFast(
+  kernels: KernelSet,
+  dtype: DType,
+  dZ4: Tensor,
+  x4: Tensor,
+  W: Tensor,
+  g: ConvGeometry,
+): { dX: FloatArray; dW: FloatArray; db: FloatArray } {
+  const { batch, inHeight: H, inWidth: Wd, inChannels: C, filterSize: f, outChannels: K, stride, pad } = g;
+  const { outHeight: outH, outWidth: outW } = g;
+  const { Kd, rowsPerBlock, ld, Hp, Wp } = blocking(g);
+  const kdPadded = roundUp(Kd, 4); // rows of cols, dCols and dW, 4 at a time
+  const kPadded = roundUp(K, 4); // rows of dZᵀ
+  const kPair = roundUp(K, 2); // columns of dW, 2 at a time
+  const rows = batch * outH;
+  const xCount = batch * H * Wd * C;
+  const planeCount = batch * C * Hp * Wp;
+  const { heap, at } = workspace(dtype, [
+    xCount, // x, later dX
+    planeCount, // x in padded planes
+    planeCount, // dX in padded planes
+    kdPadded * K, // W as (Kd × K), zero rows below
+    rows * outW * K, // dZ
+    kdPadded * kPair, // dW accumulator
+    K, // db
+    kdPadded * ld, // cols
+    kPadded * ld, // dZᵀ of one block
+    kdPadded * ld, // dCols
+  ]);
+  const [xAt, planesAt, dPlanesAt, wAt, dZAt, dWAt, dbAt, colsAt, dZTAt, dColsAt] = at;
+  const s = kernels.size;
+  copyIn(heap, xAt / s, x4);
+  kernels.toPaddedPlanes(xAt, batch, H, Wd, C, pad, planesAt);
+  copyIn(heap, dZAt / s, dZ4);
+  heap.fill(0, dPlanesAt / s, dPlanesAt / s + planeCount);
+  heap.fill(0, wAt / s, wAt / s + kdPadded * K);
+  heap.set(W.data, wAt / s);
+  heap.fill(0, dWAt / s, dWAt / s + kdPadded * kPair);
+  heap.fill(0, dbAt / s, dbAt / s + K);
+  // im2col writes rows 0..Kd; the padding rows Kd..kdPadded must be zeros for the dW product
+  heap.fill(0, colsAt / s + Kd * ld, colsAt / s + kdPadded * ld);
+  for (let first = 0; first < rows; first += rowsPerBlock) {
+    const count = Math.min(rowsPerBlock, rows - first);
+    const columns = roundUp(count * outW, 8);
+    kernels.im2col(planesAt, C, Hp, Wp, f, stride, outH, outW, first, count, colsAt, ld);
+    kernels.loadChannelRows(dZAt, K, count * outW, first * outW, dZTAt, ld, kPadded, dbAt);
+    kernels.gemmTransposedB(kdPadded, kPair, columns, colsAt, ld, dZTAt, ld, dWAt, kPair);
+    kernels.gemm(kdPadded, columns, K, wAt, K, dZTAt, ld, dColsAt, ld, false);
+    kernels.col2im(dColsAt, ld, C, Hp, Wp, f, stride, outH, outW, first, count, dPlanesAt);
+  }
+  kernels.fromPaddedPlanes(dPlanesAt, batch, H, Wd, C, pad, xAt);
+  const dWPacked = heap.subarray(dWAt / s, dWAt / s + kdPadded * kPair);
+  const dW = allocate(dtype, Kd * K);
+  for (let kd = 0; kd < Kd; kd++) {
+    for (let k = 0; k < K; k++) dW[kd * K + k] = dWPacked[kd * kPair + k];
+  }
+  return {
+    dX: heap.slice(xAt / s, xAt / s + xCount),
+    dW,
+    db: heap.slice(dbAt / s, dbAt / s + K),
+  };
+}

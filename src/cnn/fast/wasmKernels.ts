@@ -1,0 +1,136 @@
+/**
+ * Loads the SIMD kernels (assembly/kernels.ts, compiled by `npm run build:wasm` to
+ * dist/cnn/fast/kernels.wasm) synchronously, so that conv2d stays an ordinary function call in Node and
+ * in the tslab kernel, and hands out one reusable workspace in the module's memory.
+ */
+import { existsSync, readFileSync } from 'fs';
+import { join } from 'path';
+import { DType, FloatArray, Tensor } from '../tensor';
+
+type Pointer = number;
+
+/** The module's exports for one element type (the …F32 or …F64 twins of each kernel). */
+export interface KernelSet {
+  /** Bytes per element. */
+  size: 4 | 8;
+  gemm(rows: number, cols: number, depth: number, a: Pointer, lda: number, b: Pointer, ldb: number, c: Pointer, ldc: number, accumulate: boolean): void;
+  gemmTransposedB(rows: number, cols: number, depth: number, a: Pointer, lda: number, b: Pointer, ldb: number, c: Pointer, ldc: number): void;
+  toPaddedPlanes(x: Pointer, batch: number, H: number, W: number, C: number, pad: number, xp: Pointer): void;
+  fromPaddedPlanes(dXp: Pointer, batch: number, H: number, W: number, C: number, pad: number, dX: Pointer): void;
+  im2col(xp: Pointer, C: number, Hp: number, Wp: number, f: number, stride: number, outH: number, outW: number, firstRow: number, rowCount: number, cols: Pointer, ld: number): void;
+  col2im(dCols: Pointer, ld: number, C: number, Hp: number, Wp: number, f: number, stride: number, outH: number, outW: number, firstRow: number, rowCount: number, dXp: Pointer): void;
+  storeChannelsLast(zT: Pointer, ld: number, K: number, count: number, bias: Pointer, out: Pointer, first: number): void;
+  loadChannelRows(dZ: Pointer, K: number, count: number, first: number, dZT: Pointer, ld: number, kPadded: number, db: Pointer): void;
+}
+
+interface Module {
+  memory: WebAssembly.Memory;
+  float32: KernelSet;
+  float64: KernelSet;
+}
+
+const WASM_FILE = 'kernels.wasm';
+const PAGE = 65536;
+
+/** Where the .wasm is: beside this file in dist/, or in dist/ when running the sources (tests, bench). */
+function wasmPath(): string | undefined {
+  const candidates = [join(__dirname, WASM_FILE), join(__dirname, '..', '..', '..', 'dist', 'cnn', 'fast', WASM_FILE)];
+  return candidates.find((path) => existsSync(path));
+}
+
+let loaded: Module | null | undefined; // undefined: not tried yet; null: not available
+
+function load(): Module | null {
+  if (loaded !== undefined) return loaded;
+  const path = wasmPath();
+  if (!path || typeof WebAssembly === 'undefined') {
+    loaded = null;
+    return loaded;
+  }
+  // new WebAssembly.Module compiles synchronously (fine in Node for a module of a few kB)
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(path)), {});
+  const e = instance.exports as Record<string, unknown>;
+  const pick = (suffix: 'F32' | 'F64', size: 4 | 8): KernelSet =>
+    ({
+      size,
+      gemm: e[`gemm${suffix}`],
+      gemmTransposedB: e[`gemmTransposedB${suffix}`],
+      toPaddedPlanes: e[`toPaddedPlanes${suffix}`],
+      fromPaddedPlanes: e[`fromPaddedPlanes${suffix}`],
+      im2col: e[`im2col${suffix}`],
+      col2im: e[`col2im${suffix}`],
+      storeChannelsLast: e[`storeChannelsLast${suffix}`],
+      loadChannelRows: e[`loadChannelRows${suffix}`],
+    }) as KernelSet;
+  loaded = { memory: e.memory as WebAssembly.Memory, float32: pick('F32', 4), float64: pick('F64', 8) };
+  return loaded;
+}
+
+/** True when the SIMD kernels are loaded; otherwise conv2d and friends run the reference loops. */
+export function fastKernelsAvailable(): boolean {
+  return load() !== null;
+}
+
+let warned = false;
+
+/** The kernels for a dtype, or null (with one warning per process) when the .wasm was not built. */
+export function kernelsFor(dtype: DType): KernelSet | null {
+  const module = load();
+  if (!module) {
+    if (!warned) {
+      warned = true;
+      console.warn(`convlab: ${WASM_FILE} not found (run \`npm run build\`); using the slow reference loops`);
+    }
+    return null;
+  }
+  return dtype === 'float64' ? module.float64 : module.float32;
+}
+
+/**
+ * Lays out regions of the given element counts one after another in the module's memory (64-byte
+ * aligned), growing the memory when needed, and returns each region's byte address plus a view of the
+ * whole memory as `dtype`. The memory is reused by every call: no allocation per call beyond growth.
+ * Call again after any other kernel call, since growing replaces the buffer the view is over.
+ */
+export function workspace(dtype: DType, counts: readonly number[]): { heap: FloatArray; at: Pointer[] } {
+  const module = load();
+  if (!module) throw new Error('workspace: the fast kernels are not loaded');
+  const size = dtype === 'float64' ? 8 : 4;
+  const at: Pointer[] = [];
+  let end = 0;
+  for (const count of counts) {
+    at.push(end);
+    end += Math.ceil((count * size) / 64) * 64;
+  }
+  const memory = module.memory;
+  if (end > memory.buffer.byteLength) memory.grow(Math.ceil((end - memory.buffer.byteLength) / PAGE));
+  const heap = dtype === 'float64' ? new Float64Array(memory.buffer) : new Float32Array(memory.buffer);
+  return { heap, at };
+}
+
+/**
+ * Copies a 4-D tensor (any view) into `heap` at element index `to`, row-major: one block copy when the
+ * view's last three axes are contiguous, otherwise element by element along its strides.
+ */
+export function copyIn(heap: FloatArray, to: number, t: Tensor): void {
+  const [d0, d1, d2, d3] = t.shape;
+  const [s0, s1, s2, s3] = t.stride;
+  if (s3 === 1 && s2 === d3 && s1 === d2 * d3 && (s0 === d1 * d2 * d3 || d0 === 1)) {
+    heap.set(t.data.subarray(t.offset, t.offset + t.size), to);
+    return;
+  }
+  let i = to;
+  for (let a = 0; a < d0; a++) {
+    for (let b = 0; b < d1; b++) {
+      for (let c = 0; c < d2; c++) {
+        let from = t.offset + a * s0 + b * s1 + c * s2;
+        for (let d = 0; d < d3; d++, from += s3) heap[i++] = t.data[from];
+      }
+    }
+  }
+}
+
+/** n rounded up to a multiple of m. */
+export function roundUp(n: number, m: number): number {
+  return Math.ceil(n / m) * m;
+}
