@@ -1,0 +1,69 @@
+/**
+ * `convlab course`: executes every lecture notebook and exports a static site of the results.
+ */
+import * as path from 'path';
+import { requireJupyter } from '../findJupyter';
+import { coursePages, exportHtml, signNotebooks, writeCourseIndex } from '../exportHtml';
+import { describeFailures, runNotebooks } from '../runNotebooks';
+import { repoRoot } from '../server';
+import { Command, openServer, parseCommandLine, positiveNumber, serverOptions } from './command';
+import { expandNotebookArguments } from './run';
+
+const usage = `usage: convlab course [--out DIR] [options]
+
+Executes every notebook in notebooks/ (exercises are not part of it), signs the executed copies
+so Jupyter trusts their figures, and writes a static site: DIR/index.html and one HTML page per
+notebook, figures drawing offline. Stops with a report at the first notebook that fails.
+
+options:
+  --out DIR       where the site goes (default build/course)
+  --timeout S     seconds a cell may run before the kernel is interrupted (default 300)
+  --jobs N        run N notebooks at a time (default 1)
+  --server URL    use this running Jupyter server (started in the repository root)
+  --token T       the token for --server
+  -h, --help      show this help`;
+
+export const courseCommand: Command = {
+  name: 'course',
+  summary: 'execute notebooks/*.ipynb and export a static HTML site (build/course/)',
+  usage,
+  async main(args) {
+    const { values } = parseCommandLine('course', args, {
+      out: { type: 'string' },
+      timeout: { type: 'string' },
+      jobs: { type: 'string' },
+      ...serverOptions,
+    });
+    const outDir = path.resolve(values.out ?? path.join('build', 'course'));
+    const files = expandNotebookArguments('course', [path.join(repoRoot, 'notebooks')]);
+    const jupyter = requireJupyter();
+
+    const server = await openServer('course', values, { rootDir: repoRoot, jupyter });
+    let executed: string[];
+    try {
+      const runs = await runNotebooks(server, files, {
+        outDir: path.join(outDir, 'notebooks'),
+        timeoutSeconds: positiveNumber('course', 'timeout', values.timeout, 300),
+        jobs: Math.floor(positiveNumber('course', 'jobs', values.jobs, 1)),
+      });
+      const report = describeFailures(runs);
+      if (report) {
+        process.stderr.write(
+          `\n${report}\n\nconvlab course: not exporting a course with failing notebooks\n`,
+        );
+        return 1;
+      }
+      executed = runs.map((run) => run.writtenTo!);
+    } finally {
+      await server.stop();
+    }
+
+    signNotebooks(jupyter, executed);
+    exportHtml(jupyter, executed, outDir);
+    const index = writeCourseIndex(outDir, coursePages(executed, outDir));
+    process.stderr.write(
+      `convlab course: ${executed.length} notebook(s) → ${path.relative(process.cwd(), index)}\n`,
+    );
+    return 0;
+  },
+};

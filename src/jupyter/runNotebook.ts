@@ -1,0 +1,233 @@
+/**
+ * Executes one notebook on a Jupyter server: a fresh session (kernel) started in the notebook's
+ * folder, the code cells run in order, their outputs collected as nbformat 4 outputs.
+ */
+import * as path from 'path';
+import { KernelConnection, KernelMessage, SessionAPI } from '@jupyterlab/services';
+import { CodeCell, Notebook, cellSource, kernelName, readNotebook } from './notebookFormat';
+import { OutputCollector } from './outputCollector';
+import { JupyterServer } from './server';
+
+export interface RunNotebookOptions {
+  /** Seconds a cell may run before the kernel is interrupted. Default 300. */
+  timeoutSeconds?: number;
+  /** Keep going after a failing cell (every failure is still reported). Default false. */
+  allowErrors?: boolean;
+  /** Called after each code cell, e.g. to move a progress bar. */
+  onCellDone?: (cellIndex: number) => void;
+  /** Seconds to wait for the kernel to start. Default 120. */
+  kernelStartSeconds?: number;
+}
+
+/** One failed cell, with what a person needs to find and fix it. */
+export interface CellFailure {
+  /** Index into `notebook.cells` (0-based, markdown cells counted). */
+  cellIndex: number;
+  source: string;
+  /** The cell's stderr (where tslab writes compile and runtime errors). */
+  stderr: string;
+  ename: string;
+  evalue: string;
+  timedOut: boolean;
+}
+
+export interface RunNotebookResult {
+  /** The notebook file that was run. */
+  file: string;
+  /** The notebook with outputs and execution counts filled in (cells after a stop are cleared). */
+  notebook: Notebook;
+  failures: CellFailure[];
+  /** Code cells that ran (for progress accounting when a run stops early). */
+  cellsRun: number;
+  kernelStartSeconds: number;
+  seconds: number;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The number of code cells with something to run (empty cells are skipped, as nbclient does). */
+export function countCodeCells(notebook: Notebook): number {
+  return notebook.cells.filter((cell) => cell.cell_type === 'code' && cellSource(cell).trim() !== '').length;
+}
+
+/** The session path Jupyter needs: the notebook relative to the folder the server serves. */
+function sessionPath(server: JupyterServer, file: string): string {
+  const root = server.rootDir ?? process.cwd();
+  const relative = path.relative(root, path.resolve(file));
+  if (relative.startsWith('..') || path.isAbsolute(relative)) {
+    throw new Error(
+      `runNotebook: ${file} is outside the folder the Jupyter server serves (${root}); ` +
+        "with --server, run from the server's root folder",
+    );
+  }
+  return relative.split(path.sep).join('/');
+}
+
+/** Clears outputs and counts of the cells that did not run, so the copy does not mix old and new. */
+function clearFrom(notebook: Notebook, firstIndex: number): void {
+  for (const cell of notebook.cells.slice(firstIndex)) {
+    if (cell.cell_type === 'code') {
+      cell.outputs = [];
+      cell.execution_count = null;
+    }
+  }
+}
+
+/** Runs every code cell of a notebook file; never writes files (see runNotebooks for that). */
+export async function runNotebook(
+  server: JupyterServer,
+  file: string,
+  options: RunNotebookOptions = {},
+): Promise<RunNotebookResult> {
+  const started = Date.now();
+  const notebook = readNotebook(file);
+  const timeoutMs = (options.timeoutSeconds ?? 300) * 1000;
+  const failures: CellFailure[] = [];
+  const collector = new OutputCollector();
+
+  const session = await SessionAPI.startSession(
+    {
+      path: sessionPath(server, file),
+      name: path.basename(file),
+      type: 'notebook',
+      kernel: { name: kernelName(notebook) },
+    },
+    server.settings,
+  );
+  const kernel = new KernelConnection({
+    model: session.kernel!,
+    serverSettings: server.settings,
+    handleComms: false,
+  });
+  // A kernel that dies (a cell calling process.exit, a crash at start) must end the wait at once.
+  let kernelDied: (reason: string) => void = () => undefined;
+  const died = new Promise<string>((resolve) => (kernelDied = resolve));
+  kernel.statusChanged.connect((_, status) => {
+    if (status === 'dead' || status === 'autorestarting' || status === 'restarting') kernelDied(status);
+  });
+
+  let cellsRun = 0;
+  let kernelStartSeconds = 0;
+  try {
+    const startLimit = (options.kernelStartSeconds ?? 120) * 1000;
+    const ready = await Promise.race([
+      kernel.info.then(() => 'ready'),
+      died,
+      sleep(startLimit).then(() => 'timeout'),
+    ]);
+    if (ready !== 'ready') {
+      throw new Error(
+        `runNotebook: kernel '${kernelName(notebook)}' for ${file} did not start (${ready === 'timeout' ? `no answer in ${startLimit / 1000} s` : ready}); ` +
+          'see the Jupyter server log',
+      );
+    }
+    kernelStartSeconds = (Date.now() - started) / 1000;
+
+    for (let index = 0; index < notebook.cells.length; index++) {
+      const cell = notebook.cells[index];
+      if (cell.cell_type !== 'code' || cellSource(cell).trim() === '') continue;
+      const outcome = await executeCell(kernel, cell, collector, timeoutMs, died);
+      cellsRun++;
+      options.onCellDone?.(index);
+      if (outcome.status === 'ok') continue;
+
+      const timedOut = outcome.status === 'timeout' || outcome.status === 'unresponsive';
+      const note =
+        outcome.status === 'timeout'
+          ? `convlab: cell timed out after ${timeoutMs / 1000} s and the kernel was interrupted`
+          : outcome.status === 'unresponsive'
+            ? `convlab: cell timed out after ${timeoutMs / 1000} s and the kernel did not answer the interrupt`
+            : outcome.status === 'died'
+              ? `convlab: the kernel died while running this cell (${outcome.detail})`
+              : undefined;
+      const stderr = collector.stderrText();
+      const error = collector.failCell(note)!;
+      if (timedOut) {
+        error.ename = 'CellTimeoutError';
+        error.evalue = note!.replace(/^convlab: /, '');
+      }
+      failures.push({
+        cellIndex: index,
+        source: cellSource(cell),
+        stderr,
+        ename: error.ename,
+        evalue: error.evalue,
+        timedOut,
+      });
+
+      // A dead or unresponsive kernel cannot run more cells, whatever --allow-errors says.
+      if (!options.allowErrors || outcome.status === 'died' || outcome.status === 'unresponsive') {
+        clearFrom(notebook, index + 1);
+        break;
+      }
+      // tslab answers every request with `abort` for ~200 ms after an error; let that pass.
+      await sleep(250);
+    }
+  } finally {
+    kernel.dispose();
+    await SessionAPI.shutdownSession(session.id, server.settings).catch(() => undefined);
+  }
+  return { file, notebook, failures, cellsRun, kernelStartSeconds, seconds: (Date.now() - started) / 1000 };
+}
+
+type CellOutcome =
+  | { status: 'ok' }
+  | { status: 'error' }
+  | { status: 'timeout' }
+  | { status: 'unresponsive' }
+  | { status: 'died'; detail: string };
+
+/** Runs one cell; on timeout interrupts the kernel and waits for it to answer. */
+async function executeCell(
+  kernel: KernelConnection,
+  cell: CodeCell,
+  collector: OutputCollector,
+  timeoutMs: number,
+  died: Promise<string>,
+): Promise<CellOutcome> {
+  // Retry while the kernel answers `abort`: that is tslab's short window after an earlier error.
+  for (let attempt = 0; ; attempt++) {
+    collector.startCell(cell);
+    cell.execution_count = null;
+    const future = kernel.requestExecute({ code: cellSource(cell), stop_on_error: true, allow_stdin: false });
+    future.onIOPub = (message) =>
+      collector.handle(message.header.msg_type, message.content as Record<string, unknown>);
+
+    const reply = future.done.then((message) => message as KernelMessage.IExecuteReplyMsg);
+    const result = await Promise.race([
+      reply,
+      died.then((detail) => ({ died: detail })),
+      sleep(timeoutMs).then(() => 'timeout' as const),
+    ]);
+
+    if (result === 'timeout') {
+      await kernel.interrupt().catch(() => undefined);
+      // The kernel answers an interrupted cell with an error reply; give it a while to do so.
+      const afterInterrupt = await Promise.race([
+        reply,
+        died.then(() => 'died' as const),
+        sleep(15_000).then(() => 'silent' as const),
+      ]);
+      future.dispose();
+      if (afterInterrupt === 'silent' || afterInterrupt === 'died') return { status: 'unresponsive' };
+      cell.execution_count = afterInterrupt.content.execution_count ?? null;
+      await sleep(250); // the abort window after the interrupted cell's error
+      return { status: 'timeout' };
+    }
+    if ('died' in result) {
+      future.dispose();
+      return { status: 'died', detail: result.died };
+    }
+
+    const status = result.content.status;
+    if (status === 'aborted' || (status as string) === 'abort') {
+      if (attempt < 40) {
+        await sleep(50);
+        continue;
+      }
+      return { status: 'error' };
+    }
+    cell.execution_count = result.content.execution_count ?? null;
+    return status === 'ok' ? { status: 'ok' } : { status: 'error' };
+  }
+}
