@@ -20,6 +20,8 @@ export interface KernelSet {
   im2col(xp: Pointer, C: number, Hp: number, Wp: number, f: number, stride: number, outH: number, outW: number, firstRow: number, rowCount: number, cols: Pointer, ld: number): void;
   col2im(dCols: Pointer, ld: number, C: number, Hp: number, Wp: number, f: number, stride: number, outH: number, outW: number, firstRow: number, rowCount: number, dXp: Pointer): void;
   storeChannelsLast(zT: Pointer, ld: number, K: number, count: number, bias: Pointer, out: Pointer, first: number): void;
+  pool(x: Pointer, batch: number, H: number, W: number, C: number, f: number, stride: number, outH: number, outW: number, average: boolean, out: Pointer): void;
+  poolBackward(dA: Pointer, x: Pointer, batch: number, H: number, W: number, C: number, f: number, stride: number, outH: number, outW: number, average: boolean, dX: Pointer, scratch: Pointer): void;
   loadChannelRows(dZ: Pointer, K: number, count: number, first: number, dZT: Pointer, ld: number, kPadded: number, db: Pointer): void;
 }
 
@@ -61,6 +63,8 @@ function load(): Module | null {
       col2im: e[`col2im${suffix}`],
       storeChannelsLast: e[`storeChannelsLast${suffix}`],
       loadChannelRows: e[`loadChannelRows${suffix}`],
+      pool: e[`pool${suffix}`],
+      poolBackward: e[`poolBackward${suffix}`],
     }) as KernelSet;
   loaded = { memory: e.memory as WebAssembly.Memory, float32: pick('F32', 4), float64: pick('F64', 8) };
   return loaded;
