@@ -9,6 +9,8 @@ export * from './cnn/zeroPad';
 export * from './cnn/conv2d';
 export * from './cnn/correlate2d';
 export * from './cnn/pool2d';
+export * from './cnn/fast/matmul';
+export { fastKernelsAvailable } from './cnn/fast/wasmKernels';
 export * from './cnn/activations';
 export * from './cnn/dense';
 export * from './cnn/crossEntropy';
