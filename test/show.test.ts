@@ -138,7 +138,7 @@ describe('show()', () => {
     expect(html(1)).to.not.contain(plotlyJs().slice(0, 500));
 
     const next = heatmap([[5]]);
-    handle.update(next);
+    expect(handle.update(next)).to.equal(undefined); // a cell ending in update() prints nothing
     expect(sent).to.have.length(3);
     expect(sent[2].update).to.equal(true);
     expect(sent[2].content.transient.display_id).to.equal('anim');

@@ -23,6 +23,13 @@ function indices(fn: string, name: string, values: ClassIndices, classCount: num
   return list;
 }
 
+/** White (no examples) to dark blue (many): ColorBrewer Blues. Plotly's own 'Blues' runs dark to light. */
+export const COUNT_SCALE: [number, string][] = [
+  [0, '#f7fbff'],
+  [0.5, '#6baed6'],
+  [1, '#08306b'],
+];
+
 /** How often each true class (row) was predicted as each class (column). */
 export function confusionCounts(
   labels: readonly number[],
@@ -70,7 +77,7 @@ export function confusionMatrix(
   const accuracy = `accuracy ${((100 * correct) / truth.length).toFixed(1)}% (${correct}/${truth.length})`;
   const figure = heatmap(counts, {
     title: options.title ? `${options.title} — ${accuracy}` : accuracy,
-    colorscale: 'Blues',
+    colorscale: COUNT_SCALE,
     diverging: false,
     showScale: false,
     showValues: names.length <= 12,

@@ -35,7 +35,8 @@ export function filterBank(W: Tensor, options: FilterBankOptions = {}): Figure {
     ...options,
     diverging: true,
     sharedRange: options.sharedRange ?? true,
-    columns: options.columns ?? (inChannels > 1 ? inChannels : Math.min(count, 8)),
-    panelSize: options.panelSize ?? (f <= 5 ? 150 : 120),
+    columns: options.columns ?? (inChannels > 1 ? inChannels : Math.min(count, 6)),
+    // 3×3 filters get 40 px cells with their weights written in; larger ones are read by hover
+    panelSize: options.panelSize ?? (f <= 3 ? 120 : 100),
   });
 }

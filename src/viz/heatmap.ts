@@ -121,9 +121,14 @@ export function heatmap(matrix: MatrixLike, options: HeatmapOptions = {}): Figur
   if (showScale) trace.colorbar = { thickness: 14, outlinewidth: 0 };
   const cell = options.cellSize ?? defaultCellSize(height, width, showValues);
   if (showValues) {
-    trace.text = z.map((row) => row.map(formatValue));
+    const text = z.map((row) => row.map(formatValue));
+    trace.text = text;
     trace.texttemplate = '%{text}';
-    trace.textfont = { size: Math.round(Math.max(10, Math.min(16, cell * 0.32))) };
+    // the longest label must fit its cell: a character is about 0.6 em wide
+    const longest = Math.max(...text.flat().map((t) => t.length));
+    trace.textfont = {
+      size: Math.round(Math.max(8, Math.min(16, cell * 0.32, (0.85 * cell) / (0.6 * longest)))),
+    };
     // thin gaps show the cell grid, so that a white cell does not melt into the white page
     trace.xgap = 1;
     trace.ygap = 1;
@@ -132,7 +137,7 @@ export function heatmap(matrix: MatrixLike, options: HeatmapOptions = {}): Figur
   const margin = {
     l: options.yTitle ? 60 : 40,
     r: 10,
-    t: options.title ? TITLE_MARGIN : 20,
+    t: options.title ? TITLE_MARGIN : 30,
     b: options.xTitle ? 50 : 30,
   };
   const layout: PlotlyObject = {

@@ -34,7 +34,7 @@ function pngDataUri(
 
 function imageLayout(height: number, width: number, title: string | undefined): PlotlyObject {
   const cell = defaultCellSize(height, width, false);
-  const margin = { l: 40, r: 10, t: title ? TITLE_MARGIN : 20, b: 30 };
+  const margin = { l: 40, r: 10, t: title ? TITLE_MARGIN : 30, b: 30 };
   const layout: PlotlyObject = {
     width: Math.round(width * cell + margin.l + margin.r),
     height: Math.round(height * cell + margin.t + margin.b),

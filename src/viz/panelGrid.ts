@@ -94,7 +94,7 @@ export function panelGrid(panels: PanelInput[], options: PanelGridOptions = {}):
     const cell = options.sizeByCells ? Math.min(56, panelSize / largestSide) : panelSize / side;
     const [boxHeight, boxWidth] = dims ? [dims[0] * cell, dims[1] * cell] : [panelSize, panelSize];
     if (!rows) return { title: titleText(panel as Figure), figure: panel as Figure, boxWidth, boxHeight };
-    const showValues = options.showValues ?? (cell >= 30 && side <= MAX_VALUES_SIDE);
+    const showValues = options.showValues ?? (cell >= 40 && side <= MAX_VALUES_SIDE);
     const figure = heatmap(rows, {
       showValues,
       cellSize: cell,

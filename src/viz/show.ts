@@ -160,7 +160,9 @@ function sendLibrary(route: Route): void {
 function handleFor(id: string): DisplayHandle {
   return {
     id,
-    update: (figure: Figure) => show(figure, { id, update: true }),
+    update: (figure: Figure): void => {
+      show(figure, { id, update: true });
+    },
     // tslab prints a cell's last value: keep that to one line
     [inspect.custom]: () => `DisplayHandle ${JSON.stringify(id)}`,
   } as DisplayHandle;
@@ -207,4 +209,29 @@ export function show(figure: Figure, options: ShowOptions = {}): DisplayHandle |
   send(route, figure, id ?? `convlab-${randomBytes(6).toString('hex')}`, false, includePlotly);
   if (includePlotly) state[INLINED] = true;
   return id === undefined ? undefined : handleFor(id);
+}
+
+/**
+ * Shows an HTML fragment — a widget such as `kernelPlayground(image)` — in the notebook, as a
+ * `text/html` output with a line of `text/plain` for front ends that render no HTML. With
+ * `plotly: true`, plotly.js is put on the page first unless this kernel already did.
+ */
+export function showHtml(html: string, options: { plotly?: boolean; text?: string } = {}): void {
+  if (typeof html !== 'string' || html.trim() === '') {
+    throw new Error(`showHtml: expected a non-empty HTML string, got ${JSON.stringify(html)}`);
+  }
+  const route = findRoute();
+  if (options.plotly && !plotlyInlined()) {
+    sendLibrary(route);
+    state[INLINED] = true;
+  }
+  const id = `convlab-html-${randomBytes(6).toString('hex')}`;
+  if (route.kind === 'html') route.html(id, html, false);
+  else {
+    const text = options.text ?? 'HTML output: open the notebook in Jupyter or its HTML export to see it';
+    route.write(
+      { data: { 'text/html': html, 'text/plain': text }, metadata: {}, transient: { display_id: id } },
+      false,
+    );
+  }
 }
