@@ -38,4 +38,5 @@ export * from './viz/confusionMatrix';
 export * from './viz/lineChart';
 export * from './viz/describeFigure';
 export * from './viz/figureHtml';
+export * from './viz/kernelPlayground';
 export * from './viz/show';
