@@ -152,5 +152,6 @@ export function stepDecay(
   if (!Number.isInteger(every) || every < 1) {
     throw new Error(`${fn}: every must be a positive integer (epochs), got ${JSON.stringify(every)}`);
   }
-  return (epoch: number) => initial * factor ** Math.floor(epoch / every);
+  // rounded to 12 digits so that 0.01·0.2² prints as 0.0004, not 0.0004000000000000001
+  return (epoch: number) => Number((initial * factor ** Math.floor(epoch / every)).toPrecision(12));
 }
