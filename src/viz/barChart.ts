@@ -1,0 +1,102 @@
+import { Figure, PlotlyObject, TITLE_MARGIN, titleLayout } from './figure';
+
+/** One group of bars: a value per category, an optional legend name and a label per bar. */
+export interface BarSeries {
+  name?: string;
+  values: readonly number[];
+  /** Text written above each bar (default: the value with thousands separators). */
+  labels?: readonly string[];
+}
+
+export interface BarChartOptions {
+  title?: string;
+  xTitle?: string;
+  yTitle?: string;
+  /** A logarithmic value axis, for counts that span several orders of magnitude (values must be > 0). */
+  logScale?: boolean;
+  /** Write each bar's label above it (default true). */
+  showLabels?: boolean;
+  width?: number;
+  height?: number;
+}
+
+/** 48120 → '48,120': the lecture writes its counts this way. */
+function thousands(v: number): string {
+  return v.toLocaleString('en-US');
+}
+
+/**
+ * Bars, one per category, e.g. the parameters of each layer of a model:
+ * `barChart(rows.map((r) => r.name), rows.map((r) => r.params))`, or several series side by side:
+ * `barChart(names, [{ name: 'activation size', values: sizes }, { name: 'parameters', values: params }])`.
+ */
+export function barChart(
+  categories: readonly string[],
+  series: readonly number[] | readonly BarSeries[],
+  options: BarChartOptions = {},
+): Figure {
+  const fn = 'barChart';
+  if (
+    !Array.isArray(categories) ||
+    categories.length === 0 ||
+    categories.some((c) => typeof c !== 'string')
+  ) {
+    throw new Error(
+      `${fn}: categories must be a non-empty array of strings, got ${JSON.stringify(categories)}`,
+    );
+  }
+  if (!Array.isArray(series) || series.length === 0) {
+    throw new Error(
+      `${fn}: expected an array of numbers or of series { name?, values, labels? }, got ${JSON.stringify(series)}`,
+    );
+  }
+  const list: BarSeries[] = series.every((v) => typeof v === 'number')
+    ? [{ values: series as number[] }]
+    : (series as BarSeries[]);
+  const showLabels = options.showLabels ?? true;
+  const data: PlotlyObject[] = list.map((s, i) => {
+    const what = `series ${i}${s && s.name ? ` (${s.name})` : ''}`;
+    if (!s || !Array.isArray(s.values))
+      throw new Error(`${fn}: ${what} needs a values array, got ${JSON.stringify(s)}`);
+    if (s.values.length !== categories.length) {
+      throw new Error(`${fn}: ${what} has ${s.values.length} values for ${categories.length} categories`);
+    }
+    s.values.forEach((v, j) => {
+      if (typeof v !== 'number' || !Number.isFinite(v)) {
+        throw new Error(`${fn}: ${what} value ${j} (${categories[j]}) is ${v}, not a finite number`);
+      }
+      if (options.logScale && v <= 0) {
+        throw new Error(`${fn}: ${what} value ${j} (${categories[j]}) is ${v}; a log scale needs values > 0`);
+      }
+    });
+    if (s.labels && s.labels.length !== categories.length) {
+      throw new Error(`${fn}: ${what} has ${s.labels.length} labels for ${categories.length} categories`);
+    }
+    const labels = s.labels ? Array.from(s.labels) : s.values.map(thousands);
+    return {
+      type: 'bar',
+      x: Array.from(categories),
+      y: Array.from(s.values),
+      ...(s.name ? { name: s.name } : {}),
+      text: labels,
+      textposition: showLabels ? 'outside' : 'none',
+      cliponaxis: false, // a label above the tallest bar stays visible
+      hovertemplate: `%{x}: %{text}${s.name ? ` (${s.name})` : ''}<extra></extra>`,
+    };
+  });
+  const layout: PlotlyObject = {
+    width: options.width ?? Math.max(480, Math.min(1000, 120 + 90 * categories.length * list.length)),
+    height: options.height ?? 400,
+    margin: { l: 70, r: 20, t: (options.title ? TITLE_MARGIN : 30) + 20, b: 60 },
+    barmode: 'group',
+    showlegend: list.some((s) => s.name),
+    legend: { orientation: 'h', x: 1, xanchor: 'right', y: 1.02, yanchor: 'bottom' },
+    xaxis: { type: 'category', ...(options.xTitle ? { title: { text: options.xTitle } } : {}) },
+    yaxis: {
+      ...(options.yTitle ? { title: { text: options.yTitle } } : {}),
+      ...(options.logScale ? { type: 'log' } : { rangemode: 'tozero' }),
+    },
+  };
+  if (options.title) layout.title = titleLayout(options.title);
+  return { data, layout };
+}
