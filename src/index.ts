@@ -36,6 +36,7 @@ export * from './viz/framesFigure';
 export * from './viz/convolutionHover';
 export * from './viz/confusionMatrix';
 export * from './viz/lineChart';
+export * from './viz/barChart';
 export * from './viz/describeFigure';
 export * from './viz/figureHtml';
 export * from './viz/kernelPlayground';
