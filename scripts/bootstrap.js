@@ -236,7 +236,8 @@ function main() {
     runJob(process.execPath, [cli, 'course', ...args], env);
   } else {
     step('Run the tests (mocha)');
-    runJob(npx, ['mocha', ...args], env);
+    // With no arguments, every test; `npm test -- test/x.test.ts` runs just that file.
+    runJob(npx, ['mocha', ...(args.length > 0 ? args : ['test/**/*.test.ts'])], env);
   }
 }
 
