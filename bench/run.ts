@@ -1,0 +1,488 @@
+/**
+ * `npm run bench`: convlab's conv/pool kernels against peers, all measured in ONE run on the same inputs.
+ *
+ *   lib        the library as a notebook calls it (SIMD WebAssembly kernels; W5/epoch through the model API)
+ *   reference  the library's teaching loops (conv2dReference, pool2dReference, dense's loops)
+ *   tfjs-cpu   @tensorflow/tfjs-backend-cpu (pure JavaScript)
+ *   tfjs-wasm  @tensorflow/tfjs-backend-wasm, SIMD build from node_modules (XNNPACK), one thread
+ *
+ * Workloads: W1 a 512×512 grayscale image and a 3×3 Sobel filter (pad 1); W2 64×32×32×3, 8 filters 5×5;
+ * W3 64×14×14×8, 16 filters 5×5; W4 conv 6@5×5 same + 2×2 max-pool on 64×28×28×1; W5 one LeNet-5
+ * training step at batch 64 (forward, backward, SGD update); E one epoch over the 10,000 digits of the
+ * `mnist` package at batch 64. Prints a table (median ms, GFLOP/s, ratios) and writes build/bench.json.
+ * Ratios are peer time / lib time: above 1 means the library is faster.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-core/dist/register_all_gradients'; // the tfjs umbrella package does this
+import '@tensorflow/tfjs-backend-cpu';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { mkdirSync, writeFileSync } from 'fs';
+import { cpus } from 'os';
+import { dirname, join } from 'path';
+import * as cl from '../src/index';
+import { registerWasmConv2DBackpropFilter } from './wasmBackpropFilter';
+
+type Peer = 'lib' | 'reference' | 'tfjs-cpu' | 'tfjs-wasm';
+const PEERS: Peer[] = ['lib', 'reference', 'tfjs-cpu', 'tfjs-wasm'];
+/** The slow peers get fewer runs, to keep the whole bench within a few minutes. */
+const SLOW: Peer[] = ['reference', 'tfjs-cpu'];
+const RUNS = { fast: { warmup: 3, runs: 15 }, slow: { warmup: 1, runs: 3 } };
+
+interface Result {
+  workload: string;
+  peer: Peer;
+  /** Median milliseconds per run (or the estimate, see `estimated`). */
+  ms: number | null;
+  runs: number;
+  gflops: number | null;
+  note?: string;
+  estimated?: boolean;
+}
+
+function now(): number {
+  return Number(process.hrtime.bigint()) / 1e6;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function measure(peer: Peer, run: () => void, counts = SLOW.includes(peer) ? RUNS.slow : RUNS.fast): { ms: number; runs: number } {
+  for (let i = 0; i < counts.warmup; i++) run();
+  const times: number[] = [];
+  for (let i = 0; i < counts.runs; i++) {
+    const start = now();
+    run();
+    times.push(now() - start);
+  }
+  return { ms: median(times), runs: counts.runs };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Inputs, shared by every peer
+
+const convFlops = (outputs: number, f: number, C: number): number => 2 * outputs * f * f * C;
+
+const sobel = cl.tensor([[[[-1]], [[0]], [[1]]], [[[-2]], [[0]], [[2]]], [[[-1]], [[0]], [[1]]]]); // (3,3,1,1)
+
+interface ConvWorkload {
+  name: string;
+  description: string;
+  x: cl.Tensor;
+  W: cl.Tensor;
+  b: cl.Tensor | null;
+  pad: number;
+  pool: boolean;
+}
+
+const convWorkloads: ConvWorkload[] = [
+  { name: 'W1', description: 'Sobel 3×3 on one 512×512 image', x: cl.rand([1, 512, 512, 1], 1), W: sobel, b: null, pad: 1, pool: false },
+  { name: 'W2', description: 'conv 8@5×5 on 64×32×32×3', x: cl.randn([64, 32, 32, 3], 2), W: cl.randn([5, 5, 3, 8], 3, 0.1), b: cl.randn([8], 4, 0.1), pad: 0, pool: false },
+  { name: 'W3', description: 'conv 16@5×5 on 64×14×14×8', x: cl.randn([64, 14, 14, 8], 5), W: cl.randn([5, 5, 8, 16], 6, 0.1), b: cl.randn([16], 7, 0.1), pad: 0, pool: false },
+  { name: 'W4', description: 'conv 6@5×5 same + max-pool 2 on 64×28×28×1', x: cl.rand([64, 28, 28, 1], 8), W: cl.randn([5, 5, 1, 6], 9, 0.2), b: cl.randn([6], 10, 0.1), pad: 2, pool: true },
+];
+
+function convWorkloadFlops(w: ConvWorkload): number {
+  const [m, H, Wd, C] = w.x.shape;
+  const [f, , , K] = w.W.shape;
+  const outH = cl.outputSize(H, f, w.pad, 1);
+  const outW = cl.outputSize(Wd, f, w.pad, 1);
+  return convFlops(m * outH * outW * K, f, C);
+}
+
+const BATCH = 64;
+const LEARNING_RATE = 0.05;
+const mnist = cl.loadMnist({ train: cl.MNIST_SIZE, test: 0, seed: 0 });
+const digits = mnist.trainX; // (10000,28,28,1), pixels in [0,1]
+const labels = mnist.trainY;
+const batchX = cl.fromData(digits.data.slice(0, BATCH * 784), [BATCH, 28, 28, 1]);
+if (!(labels instanceof Int32Array)) throw new Error('bench: loadMnist labels are expected as an Int32Array');
+const batchY = labels.slice(0, BATCH);
+
+/** LeNet-5 as the lecture draws it (conv layers with relu, max-pool 2, three dense layers). */
+function lenet(): cl.Model {
+  return cl.sequential(
+    [28, 28, 1],
+    [
+      cl.layers.conv2d({ filters: 6, size: 5, pad: 'same', activation: 'relu' }),
+      cl.layers.maxPool({ size: 2 }),
+      cl.layers.conv2d({ filters: 16, size: 5, activation: 'relu' }),
+      cl.layers.maxPool({ size: 2 }),
+      cl.layers.dense({ units: 120, activation: 'relu' }),
+      cl.layers.dense({ units: 84, activation: 'relu' }),
+      cl.layers.dense({ units: 10, activation: 'softmax' }),
+    ],
+    { seed: 0 },
+  );
+}
+
+/** Multiply-adds ×2 of one forward pass per example; a training step counts 3× (forward, dX, dW). */
+const LENET_FORWARD_FLOPS =
+  convFlops(28 * 28 * 6, 5, 1) + convFlops(10 * 10 * 16, 5, 6) + 2 * (400 * 120 + 120 * 84 + 84 * 10);
+const STEP_FLOPS = 3 * BATCH * LENET_FORWARD_FLOPS;
+const EPOCH_STEPS = Math.ceil(cl.MNIST_SIZE / BATCH);
+const EPOCH_FLOPS = 3 * cl.MNIST_SIZE * LENET_FORWARD_FLOPS;
+
+/** The initial LeNet weights, so that every peer starts from the same numbers. */
+const initialParameters = lenet()
+  .parameters()
+  .map((p) => ({ name: p.name, shape: p.value.shape.slice(), values: Float32Array.from(p.value.data) }));
+
+// ---------------------------------------------------------------------------------------------------
+// A LeNet step written with the library's ops directly: with the reference loops (there is no reference
+// model), and with the fast ops plus dense on `matmul` (what the model API gives once dense uses matmul)
+
+interface Ops {
+  conv2d: typeof cl.conv2d;
+  conv2dBackward: typeof cl.conv2dBackward;
+  pool2d: typeof cl.pool2d;
+  pool2dBackward: typeof cl.pool2dBackward;
+  dense: typeof cl.dense;
+  denseBackward: typeof cl.denseBackward;
+}
+
+const referenceOps: Ops = {
+  conv2d: cl.conv2dReference,
+  conv2dBackward: cl.conv2dBackwardReference,
+  pool2d: cl.pool2dReference,
+  pool2dBackward: cl.pool2dBackwardReference,
+  dense: cl.dense,
+  denseBackward: cl.denseBackward,
+};
+
+/** Z = x·W + b on the GEMM kernel. */
+function denseOnMatmul(x: cl.Tensor, W: cl.Tensor, b: cl.Tensor): cl.Tensor {
+  const z = cl.matmul(x, W);
+  const [m, u] = z.shape;
+  for (let i = 0; i < m; i++) for (let j = 0; j < u; j++) z.data[i * u + j] += b.data[j];
+  return z;
+}
+
+function denseBackwardOnMatmul(dZ: cl.Tensor, x: cl.Tensor, W: cl.Tensor): cl.DenseGradients {
+  const [m, u] = dZ.shape;
+  const db = cl.zeros([u]);
+  for (let i = 0; i < m; i++) for (let j = 0; j < u; j++) db.data[j] += dZ.data[i * u + j];
+  return { dX: cl.matmul(dZ, W, { transposeB: true }), dW: cl.matmul(x, dZ, { transposeA: true }), db };
+}
+
+const fastOps: Ops = {
+  conv2d: cl.conv2d,
+  conv2dBackward: cl.conv2dBackward,
+  pool2d: cl.pool2d,
+  pool2dBackward: cl.pool2dBackward,
+  dense: denseOnMatmul,
+  denseBackward: denseBackwardOnMatmul,
+};
+
+function lenetStepWithOps(ops: Ops): (x: cl.Tensor, y: Int32Array) => void {
+  const params = initialParameters.map((p) => cl.fromData(Float32Array.from(p.values), p.shape));
+  const [W1, b1, W2, b2, W3, b3, W4, b4, W5, b5] = params;
+  const pool = { size: 2 };
+  return (x, y) => {
+    const m = x.shape[0];
+    const z1 = ops.conv2d(x, W1, b1, { pad: 'same' });
+    const a1 = cl.relu(z1);
+    const p1 = ops.pool2d(a1, pool);
+    const z2 = ops.conv2d(p1, W2, b2);
+    const a2 = cl.relu(z2);
+    const p2 = ops.pool2d(a2, pool);
+    const flat = cl.reshape(p2, [m, 400]);
+    const z3 = ops.dense(flat, W3, b3);
+    const a3 = cl.relu(z3);
+    const z4 = ops.dense(a3, W4, b4);
+    const a4 = cl.relu(z4);
+    const probs = cl.softmax(ops.dense(a4, W5, b5));
+    const d5 = ops.denseBackward(cl.softmaxCrossEntropyBackward(probs, y), a4, W5, b5);
+    const d4 = ops.denseBackward(cl.reluBackward(d5.dX, z4), a3, W4, b4);
+    const d3 = ops.denseBackward(cl.reluBackward(d4.dX, z3), flat, W3, b3);
+    const dP2 = cl.reshape(d3.dX, p2.shape);
+    const d2 = ops.conv2dBackward(cl.reluBackward(ops.pool2dBackward(dP2, a2, pool), z2), p1, W2, b2);
+    const d1 = ops.conv2dBackward(cl.reluBackward(ops.pool2dBackward(d2.dX, a1, pool), z1), x, W1, b1, { pad: 'same' });
+    const grads = [d1.dW, d1.db, d2.dW, d2.db, d3.dW, d3.db, d4.dW, d4.db, d5.dW, d5.db];
+    params.forEach((p, i) => {
+      const g = grads[i].data;
+      for (let j = 0; j < p.data.length; j++) p.data[j] -= LEARNING_RATE * g[j];
+    });
+  };
+}
+
+/** One epoch of `step` over the digits in file order, batch by batch; returns milliseconds. */
+function epochWithOps(step: (x: cl.Tensor, y: Int32Array) => void): number {
+  const start = now();
+  for (let from = 0; from < cl.MNIST_SIZE; from += BATCH) {
+    const size = Math.min(BATCH, cl.MNIST_SIZE - from);
+    step(cl.fromData(digits.data.subarray(from * 784, (from + size) * 784), [size, 28, 28, 1]), labels.subarray(from, from + size));
+  }
+  return now() - start;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// tfjs: the same workloads with tf ops; training with tf.variableGrads and tf.train.sgd
+
+function tfTensor(t: cl.Tensor): tf.Tensor {
+  return tf.tensor(Float32Array.from(cl.contiguous(t).data), t.shape);
+}
+
+function tfConv(w: ConvWorkload): () => void {
+  const x = tfTensor(w.x) as tf.Tensor4D;
+  const filter = tfTensor(w.W) as tf.Tensor4D;
+  const bias = w.b ? (tfTensor(w.b) as tf.Tensor1D) : undefined;
+  const pad = w.pad === 0 ? 'valid' : 'same'; // W1 and W4 pad (f − 1)/2, which is tfjs's 'same'
+  return () => {
+    const z = tf.fused.conv2d({ x, filter, bias, strides: 1, pad });
+    const out = w.pool ? tf.maxPool(z, 2, 2, 'valid') : z;
+    if (out !== z) z.dispose();
+    out.dispose();
+  };
+}
+
+interface TfLenet {
+  step(x: tf.Tensor4D, y: tf.Tensor2D): void;
+  dispose(): void;
+}
+
+function tfLenet(): TfLenet {
+  const vars = initialParameters.map((p, i) => tf.variable(tf.tensor(p.values, p.shape), true, `lenet${i}_${tf.util.now()}`));
+  const [W1, b1, W2, b2, W3, b3, W4, b4, W5, b5] = vars as tf.Variable[];
+  const optimizer = tf.train.sgd(LEARNING_RATE);
+  const loss = (x: tf.Tensor4D, y: tf.Tensor2D) => (): tf.Scalar => {
+    const a1 = tf.relu(tf.add(tf.conv2d(x, W1 as tf.Tensor4D, 1, 'same'), b1));
+    const p1 = tf.maxPool(a1 as tf.Tensor4D, 2, 2, 'valid');
+    const a2 = tf.relu(tf.add(tf.conv2d(p1, W2 as tf.Tensor4D, 1, 'valid'), b2));
+    const p2 = tf.maxPool(a2 as tf.Tensor4D, 2, 2, 'valid');
+    const flat = tf.reshape(p2, [x.shape[0], 400]);
+    const a3 = tf.relu(tf.add(tf.matMul(flat, W3 as tf.Tensor2D), b3));
+    const a4 = tf.relu(tf.add(tf.matMul(a3 as tf.Tensor2D, W4 as tf.Tensor2D), b4));
+    const logits = tf.add(tf.matMul(a4 as tf.Tensor2D, W5 as tf.Tensor2D), b5);
+    return tf.losses.softmaxCrossEntropy(y, logits) as tf.Scalar;
+  };
+  return {
+    step(x, y) {
+      tf.tidy(() => {
+        const { grads } = tf.variableGrads(loss(x, y));
+        optimizer.applyGradients(grads);
+      });
+    },
+    dispose() {
+      vars.forEach((v) => v.dispose());
+      optimizer.dispose();
+    },
+  };
+}
+
+/** The registered wasm Conv2DBackpropFilter must give the library's dW, or its timing means nothing. */
+function checkBackpropFilter(): void {
+  for (const [pad, padName] of [
+    [2, 'same'],
+    [0, 'valid'],
+  ] as const) {
+    const x = cl.randn([3, 9, 9, 2], 11);
+    const W = cl.randn([5, 5, 2, 4], 12);
+    const dZ = cl.randn(cl.conv2d(x, W, null, { pad }).shape, 13);
+    const want = cl.conv2dBackward(dZ, x, W, null, { pad }).dW.data;
+    const got = tf.tidy(() => {
+      const xT = tfTensor(x) as tf.Tensor4D;
+      const dZT = tfTensor(dZ);
+      // J = Σ conv2d(x, W)·dZ, so ∂J/∂W is conv2dBackward's dW; tfjs's gradient runs Conv2DBackpropFilter
+      return tf.grad((w: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(xT, w as tf.Tensor4D, 1, padName), dZT)))(tfTensor(W)).dataSync();
+    });
+    const worst = Math.max(...Array.from(got, (v: number, i) => Math.abs(v - want[i]) / (1 + Math.abs(want[i]))));
+    if (!(worst < 1e-4)) throw new Error(`bench: the wasm Conv2DBackpropFilter is wrong (pad ${padName}, error ${worst})`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+async function useBackend(name: 'cpu' | 'wasm'): Promise<void> {
+  if (!(await tf.setBackend(name))) throw new Error(`bench: tfjs backend ${name} did not start`);
+  await tf.ready();
+}
+
+async function main(): Promise<void> {
+  const started = now();
+  const results: Result[] = [];
+  const record = (r: Result): void => {
+    results.push(r);
+    const ms = r.ms === null ? 'n/a' : `${r.ms.toFixed(r.ms < 10 ? 2 : 1)} ms`;
+    process.stderr.write(`  ${r.workload} ${r.peer}: ${ms}${r.estimated ? ' (estimated)' : ''} ${r.note ?? ''}\n`);
+  };
+  const convFn: Record<'lib' | 'reference', (w: ConvWorkload) => () => void> = {
+    lib: (w) => () => {
+      const z = cl.conv2d(w.x, w.W, w.b, { pad: w.pad });
+      if (w.pool) cl.pool2d(z, { size: 2 });
+    },
+    reference: (w) => () => {
+      const z = cl.conv2dReference(w.x, w.W, w.b, { pad: w.pad });
+      if (w.pool) cl.pool2dReference(z, { size: 2 });
+    },
+  };
+
+  process.stderr.write(`convlab bench (fast kernels loaded: ${cl.fastKernelsAvailable()})\n`);
+  if (!cl.fastKernelsAvailable()) throw new Error('bench: the SIMD kernels are not built; run `npm run build:wasm`');
+
+  // the library and its reference loops
+  for (const peer of ['lib', 'reference'] as const) {
+    for (const w of convWorkloads) {
+      const { ms, runs } = measure(peer, convFn[peer](w));
+      record({ workload: w.name, peer, ms, runs, gflops: convWorkloadFlops(w) / ms / 1e6 });
+    }
+  }
+  const model = lenet();
+  const optimizer = cl.sgd({ learningRate: LEARNING_RATE });
+  const libStep = (): void => {
+    model.forward(batchX);
+    model.backward(batchY);
+    optimizer.step(model.parameters());
+  };
+  const lib5 = measure('lib', libStep);
+  record({ workload: 'W5', peer: 'lib', ...lib5, gflops: STEP_FLOPS / lib5.ms / 1e6, note: 'model API: sequential forward/backward + sgd' });
+  const opsStep = lenetStepWithOps(fastOps);
+  const ops5 = measure('lib', () => opsStep(batchX, batchY));
+  record({ workload: 'W5ops', peer: 'lib', ...ops5, gflops: STEP_FLOPS / ops5.ms / 1e6, note: 'ops: conv2d, pool2d, relu, dense on matmul' });
+  const referenceStep = lenetStepWithOps(referenceOps);
+  const ref5 = measure('reference', () => referenceStep(batchX, batchY));
+  record({ workload: 'W5', peer: 'reference', ...ref5, gflops: STEP_FLOPS / ref5.ms / 1e6 });
+  record({ workload: 'W5ops', peer: 'reference', ...ref5, gflops: STEP_FLOPS / ref5.ms / 1e6, note: 'same as W5' });
+  // one epoch: the model API's fit (shuffling, batching, per-batch cost); once, after W5 warmed it up
+  const epochModel = lenet();
+  const epochStart = now();
+  epochModel.fit(digits, labels, { epochs: 1, batchSize: BATCH, optimizer: cl.sgd({ learningRate: LEARNING_RATE }), seed: 0 });
+  const libEpoch = now() - epochStart;
+  record({ workload: 'E', peer: 'lib', ms: libEpoch, runs: 1, gflops: EPOCH_FLOPS / libEpoch / 1e6, note: 'model.fit, 1 epoch' });
+  const opsEpoch = epochWithOps(lenetStepWithOps(fastOps));
+  record({ workload: 'Eops', peer: 'lib', ms: opsEpoch, runs: 1, gflops: EPOCH_FLOPS / opsEpoch / 1e6, note: 'W5ops step over every batch' });
+  for (const workload of ['E', 'Eops']) {
+    record({ workload, peer: 'reference', ms: ref5.ms * EPOCH_STEPS, runs: 0, gflops: null, estimated: true, note: `${EPOCH_STEPS} × W5` });
+  }
+
+  // tfjs, one backend at a time on the same inputs
+  setWasmPaths(join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + '/');
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  tf.env().set('WASM_HAS_SIMD_SUPPORT', true);
+  registerWasmConv2DBackpropFilter();
+  for (const [backend, peer] of [
+    ['cpu', 'tfjs-cpu'],
+    ['wasm', 'tfjs-wasm'],
+  ] as const) {
+    await useBackend(backend);
+    if (peer === 'tfjs-wasm') checkBackpropFilter();
+    for (const w of convWorkloads) {
+      const { ms, runs } = measure(peer, tfConv(w));
+      record({ workload: w.name, peer, ms, runs, gflops: convWorkloadFlops(w) / ms / 1e6 });
+    }
+    const net = tfLenet();
+    const x = tfTensor(batchX) as tf.Tensor4D;
+    const y = tf.oneHot(tf.tensor1d(batchY, 'int32'), 10) as tf.Tensor2D;
+    const step5 = measure(peer, () => net.step(x, y));
+    for (const workload of ['W5', 'W5ops']) {
+      record({ workload, peer, ...step5, gflops: STEP_FLOPS / step5.ms / 1e6, note: peer === 'tfjs-wasm' ? 'Conv2DBackpropFilter registered by bench/wasmBackpropFilter.ts' : undefined });
+    }
+    if (peer === 'tfjs-wasm') {
+      const allX = tfTensor(digits) as tf.Tensor4D;
+      const allY = tf.oneHot(tf.tensor1d(labels, 'int32'), 10) as tf.Tensor2D;
+      const start = now();
+      for (let from = 0; from < cl.MNIST_SIZE; from += BATCH) {
+        const size = Math.min(BATCH, cl.MNIST_SIZE - from);
+        tf.tidy(() => net.step(tf.slice(allX, [from, 0, 0, 0], [size, 28, 28, 1]), tf.slice(allY, [from, 0], [size, 10])));
+      }
+      const ms = now() - start;
+      for (const workload of ['E', 'Eops']) {
+        record({ workload, peer, ms, runs: 1, gflops: EPOCH_FLOPS / ms / 1e6, note: 'in file order, 1 epoch' });
+      }
+      tf.dispose([allX, allY]);
+    } else {
+      for (const workload of ['E', 'Eops']) {
+        record({ workload, peer, ms: step5.ms * EPOCH_STEPS, runs: 0, gflops: null, estimated: true, note: `${EPOCH_STEPS} × W5` });
+      }
+    }
+    tf.dispose([x, y]);
+    net.dispose();
+  }
+
+  printTable(results);
+  const out = join(__dirname, '..', 'build', 'bench.json');
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(
+    out,
+    JSON.stringify(
+      {
+        date: new Date().toISOString(),
+        node: process.version,
+        cpu: `${cpus()[0]?.model ?? 'unknown'} × ${cpus().length}`,
+        runs: RUNS,
+        slowPeers: SLOW,
+        results,
+        ratios: ratios(results),
+        seconds: (now() - started) / 1000,
+      },
+      null,
+      2,
+    ) + '\n',
+  );
+  console.log(`\nwrote ${out} (whole bench ${((now() - started) / 1000).toFixed(0)} s)`);
+}
+
+const WORKLOADS: Array<[string, string]> = [
+  ...convWorkloads.map((w): [string, string] => [w.name, w.description]),
+  ['W5', 'LeNet-5 training step, batch 64 (model API)'],
+  ['W5ops', 'the same step with the ops, dense on matmul'],
+  ['E', 'one epoch, 10,000 digits, batch 64 (model.fit)'],
+  ['Eops', 'one epoch with the W5ops step'],
+];
+
+function find(results: Result[], workload: string, peer: Peer): Result | undefined {
+  return results.find((r) => r.workload === workload && r.peer === peer);
+}
+
+/** peer ms / lib ms for every workload and peer. */
+function ratios(results: Result[]): Record<string, Record<string, number | null>> {
+  const table: Record<string, Record<string, number | null>> = {};
+  for (const [workload] of WORKLOADS) {
+    const lib = find(results, workload, 'lib')?.ms;
+    table[workload] = {};
+    for (const peer of PEERS.filter((p) => p !== 'lib')) {
+      const other = find(results, workload, peer)?.ms;
+      table[workload][peer] = lib && other ? other / lib : null;
+    }
+  }
+  return table;
+}
+
+function printTable(results: Result[]): void {
+  const cell = (r: Result | undefined): string => {
+    if (!r || r.ms === null) return 'n/a';
+    const ms = r.ms >= 1000 ? `${(r.ms / 1000).toFixed(2)} s` : `${r.ms.toFixed(r.ms < 10 ? 2 : 1)} ms`;
+    return `${r.estimated ? '~' : ''}${ms}${r.gflops ? ` ${r.gflops.toFixed(1)}GF/s` : ''}`;
+  };
+  const header = ['', 'workload', ...PEERS, 'ref/lib', 'cpu/lib', 'wasm/lib'];
+  const rows = WORKLOADS.map(([name, description]) => {
+    const ratio = ratios(results)[name];
+    const r = (v: number | null | undefined): string => (v ? `${v >= 100 ? v.toFixed(0) : v.toFixed(1)}×` : 'n/a');
+    return [
+      name,
+      description,
+      ...PEERS.map((peer) => cell(find(results, name, peer))),
+      r(ratio.reference),
+      r(ratio['tfjs-cpu']),
+      r(ratio['tfjs-wasm']),
+    ];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  const line = (row: string[]): string => row.map((v, i) => v.padEnd(widths[i])).join('  ');
+  console.log(`\n${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`);
+  rows.forEach((row) => console.log(line(row)));
+  console.log(
+    `\nmedian of ${RUNS.fast.runs} runs after ${RUNS.fast.warmup} warm-ups; reference and tfjs-cpu are slow: median of ` +
+      `${RUNS.slow.runs} runs after ${RUNS.slow.warmup} warm-up. E: one run for lib and tfjs-wasm; ~ = estimated as ` +
+      `${EPOCH_STEPS} × W5. GF/s counts 2 × multiply-adds of the convolutions (and dense layers in W5/E, ×3 for training).` +
+      `\nratios = peer time / lib time (above 1: the library is faster). tfjs forward workloads use tf.fused.conv2d ` +
+      `(bias fused) and do not read results back; the library returns a fresh JS tensor.`,
+  );
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
