@@ -75,6 +75,73 @@ function gemm<T>(
   }
 }
 
+/**
+ * Convolution with stride 1 as a GEMM that reads its right-hand matrix straight from the padded planes
+ * instead of from an im2col copy. For output row (n, yR), matrix row kd = (wR, wC, c) is the contiguous run
+ * xp[n, c, yR + wR, wC ..] (offset `offsets[kd]` = (c·Hp + wR)·Wp + wC from the row's base), so
+ * zT (K × rows·pitch) = Wᵀ (K × Kd) · windows, 4 filters × 8 columns at a time. pitch = outW rounded up to
+ * 8: the last tile of a row reads past it (the planes have slack) and its extra columns are ignored.
+ */
+@inline
+function convStride1<T>(
+  xp: usize,
+  C: i32,
+  Hp: i32,
+  Wp: i32,
+  outH: i32,
+  firstRow: i32,
+  rowCount: i32,
+  pitch: i32,
+  wT: usize,
+  kPadded: i32,
+  Kd: i32,
+  offsets: usize,
+  zT: usize,
+  ld: i32,
+): void {
+  const size = sizeof<T>();
+  const tileCols = 32 / <i32>size; // two vectors
+  const aRow = <usize>Kd * size;
+  const cRow = <usize>ld * size;
+  for (let r = 0; r < rowCount; r++) {
+    const n = (firstRow + r) / outH;
+    const yR = firstRow + r - n * outH;
+    const rowBase = xp + <usize>((n * C * Hp + yR) * Wp) * size;
+    for (let j = 0; j < pitch; j += tileCols) {
+      const columnBase = rowBase + <usize>j * size;
+      for (let i = 0; i < kPadded; i += TILE_ROWS) {
+        const zero = v128.splat<T>(<T>0);
+        let c00 = zero, c01 = zero, c10 = zero, c11 = zero;
+        let c20 = zero, c21 = zero, c30 = zero, c31 = zero;
+        let aAt = wT + <usize>i * aRow;
+        for (let p = 0; p < Kd; p++) {
+          const bAt = columnBase + <usize>load<i32>(offsets + (<usize>p << 2)) * size;
+          const b0 = v128.load(bAt);
+          const b1 = v128.load(bAt, 16);
+          let s = v128.load_splat<T>(aAt);
+          c00 = v128.add<T>(c00, v128.mul<T>(s, b0));
+          c01 = v128.add<T>(c01, v128.mul<T>(s, b1));
+          s = v128.load_splat<T>(aAt + aRow);
+          c10 = v128.add<T>(c10, v128.mul<T>(s, b0));
+          c11 = v128.add<T>(c11, v128.mul<T>(s, b1));
+          s = v128.load_splat<T>(aAt + 2 * aRow);
+          c20 = v128.add<T>(c20, v128.mul<T>(s, b0));
+          c21 = v128.add<T>(c21, v128.mul<T>(s, b1));
+          s = v128.load_splat<T>(aAt + 3 * aRow);
+          c30 = v128.add<T>(c30, v128.mul<T>(s, b0));
+          c31 = v128.add<T>(c31, v128.mul<T>(s, b1));
+          aAt += size;
+        }
+        const cAt = zT + <usize>i * cRow + <usize>(r * pitch + j) * size;
+        storeRow<T>(cAt, c00, c01, false);
+        storeRow<T>(cAt + cRow, c10, c11, false);
+        storeRow<T>(cAt + 2 * cRow, c20, c21, false);
+        storeRow<T>(cAt + 3 * cRow, c30, c31, false);
+      }
+    }
+  }
+}
+
 @inline
 function storeRow<T>(at: usize, v0: v128, v1: v128, accumulate: bool): void {
   if (accumulate) {
@@ -175,6 +242,15 @@ function toPaddedPlanes<T>(x: usize, batch: i32, H: i32, W: i32, C: i32, pad: i3
   const Hp = H + 2 * pad;
   const Wp = W + 2 * pad;
   memory.fill(xp, 0, <usize>(batch * C * Hp * Wp) * size);
+  if (C == 1) {
+    // one channel: the planes are the images, each row copied whole into its padded place
+    for (let row = 0; row < batch * H; row++) {
+      const n = row / H;
+      const to = xp + <usize>((n * Hp + row - n * H + pad) * Wp + pad) * size;
+      memory.copy(to, x + <usize>(row * W) * size, <usize>W * size);
+    }
+    return;
+  }
   let from = x;
   for (let n = 0; n < batch; n++) {
     for (let h = 0; h < H; h++) {
@@ -329,16 +405,31 @@ function zeroRun<T>(at: usize, count: i32): void {
 
 /**
  * The GEMM leaves conv's output as channel rows zT (K × ld); the library's layout is channels-last.
- * out[(first + column)·K + k] = zT[k, column] + bias[k] for the block's `count` columns.
+ * For the block's `count` positions: out[(first + q)·K + k] = zT[k, column(q)] + bias[k], where position q
+ * is (row q / rowLength, yC q % rowLength) and its column is row·pitch + yC (pitch = rowLength when the
+ * block's columns are contiguous).
  */
 @inline
-function storeChannelsLast<T>(zT: usize, ld: i32, K: i32, count: i32, bias: usize, out: usize, first: i32): void {
+function storeChannelsLast<T>(
+  zT: usize,
+  ld: i32,
+  K: i32,
+  count: i32,
+  rowLength: i32,
+  pitch: i32,
+  bias: usize,
+  out: usize,
+  first: i32,
+): void {
   const size = sizeof<T>();
   let to = out + <usize>first * K * size;
-  for (let column = 0; column < count; column++) {
-    for (let k = 0; k < K; k++) {
-      store<T>(to, load<T>(zT + (<usize>k * ld + column) * size) + load<T>(bias + <usize>k * size));
-      to += size;
+  for (let row = 0, q = 0; q < count; row++) {
+    const end = min(count, q + rowLength);
+    for (let column = row * pitch; q < end; q++, column++) {
+      for (let k = 0; k < K; k++) {
+        store<T>(to, load<T>(zT + (<usize>k * ld + column) * size) + load<T>(bias + <usize>k * size));
+        to += size;
+      }
     }
   }
 }
@@ -570,11 +661,17 @@ export function col2imF32(dCols: usize, ld: i32, C: i32, Hp: i32, Wp: i32, f: i3
 export function col2imF64(dCols: usize, ld: i32, C: i32, Hp: i32, Wp: i32, f: i32, stride: i32, outH: i32, outW: i32, firstRow: i32, rowCount: i32, dXp: usize): void {
   col2im<f64>(dCols, ld, C, Hp, Wp, f, stride, outH, outW, firstRow, rowCount, dXp);
 }
-export function storeChannelsLastF32(zT: usize, ld: i32, K: i32, count: i32, bias: usize, out: usize, first: i32): void {
-  storeChannelsLast<f32>(zT, ld, K, count, bias, out, first);
+export function storeChannelsLastF32(zT: usize, ld: i32, K: i32, count: i32, rowLength: i32, pitch: i32, bias: usize, out: usize, first: i32): void {
+  storeChannelsLast<f32>(zT, ld, K, count, rowLength, pitch, bias, out, first);
 }
-export function storeChannelsLastF64(zT: usize, ld: i32, K: i32, count: i32, bias: usize, out: usize, first: i32): void {
-  storeChannelsLast<f64>(zT, ld, K, count, bias, out, first);
+export function storeChannelsLastF64(zT: usize, ld: i32, K: i32, count: i32, rowLength: i32, pitch: i32, bias: usize, out: usize, first: i32): void {
+  storeChannelsLast<f64>(zT, ld, K, count, rowLength, pitch, bias, out, first);
+}
+export function convStride1F32(xp: usize, C: i32, Hp: i32, Wp: i32, outH: i32, firstRow: i32, rowCount: i32, pitch: i32, wT: usize, kPadded: i32, Kd: i32, offsets: usize, zT: usize, ld: i32): void {
+  convStride1<f32>(xp, C, Hp, Wp, outH, firstRow, rowCount, pitch, wT, kPadded, Kd, offsets, zT, ld);
+}
+export function convStride1F64(xp: usize, C: i32, Hp: i32, Wp: i32, outH: i32, firstRow: i32, rowCount: i32, pitch: i32, wT: usize, kPadded: i32, Kd: i32, offsets: usize, zT: usize, ld: i32): void {
+  convStride1<f64>(xp, C, Hp, Wp, outH, firstRow, rowCount, pitch, wT, kPadded, Kd, offsets, zT, ld);
 }
 export function loadChannelRowsF32(dZ: usize, K: i32, count: i32, first: i32, dZT: usize, ld: i32, kPadded: i32, db: usize): void {
   loadChannelRows<f32>(dZ, K, count, first, dZT, ld, kPadded, db);

@@ -122,19 +122,26 @@ describe('fast kernels equal the teaching reference', () => {
     );
   });
 
-  it('x=[3,40,40,3] f=[5,5,3,7] s=1 p=same: many blocks of output rows, a block width not a multiple of 8', () => {
-    const x = randn([3, 40, 40, 3], 5, 1, 'float64');
-    const w = randn([5, 5, 3, 7], 6, 1, 'float64');
-    const b = randn([7], 7, 1, 'float64');
-    const options = { pad: 'same' as const };
-    expectClose(conv2d(x, w, b, options), conv2dReference(x, w, b, options), { absolute: 1e-9 });
-    const dZ = randn([3, 40, 40, 7], 8, 1, 'float64');
-    const got = conv2dBackward(dZ, x, w, b, options);
-    const want = conv2dBackwardReference(dZ, x, w, b, options);
-    expectClose(got.dX, want.dX, { absolute: 1e-9 });
-    expectClose(got.dW, want.dW, { absolute: 1e-9 });
-    expectClose(got.db, want.db, { absolute: 1e-9 });
-  });
+  for (const [xShape, wShape, pad] of [
+    [[3, 40, 40, 3], [5, 5, 3, 7], 2],
+    [[2, 30, 29, 1], [3, 3, 1, 5], 1],
+    [[2, 13, 11, 4], [3, 3, 4, 9], 0],
+  ] as const) {
+    it(`x=[${xShape}] f=[${wShape}] s=1 p=${pad}: output rows not a multiple of 8 wide (windows read from the planes, or copied by im2col), 1-2 blocks`, () => {
+      const x = randn([...xShape], 5, 1, 'float64');
+      const w = randn([...wShape], 6, 1, 'float64');
+      const b = randn([wShape[3]], 7, 1, 'float64');
+      const options = { pad };
+      const z = conv2d(x, w, b, options);
+      expectClose(z, conv2dReference(x, w, b, options), { absolute: 1e-9 });
+      const dZ = randn(z.shape, 8, 1, 'float64');
+      const got = conv2dBackward(dZ, x, w, b, options);
+      const want = conv2dBackwardReference(dZ, x, w, b, options);
+      expectClose(got.dX, want.dX, { absolute: 1e-9 });
+      expectClose(got.dW, want.dW, { absolute: 1e-9 });
+      expectClose(got.db, want.db, { absolute: 1e-9 });
+    });
+  }
 
   const poolCase = fc
     .record({

@@ -48,23 +48,31 @@ export function conv2dFast(
 ): FloatArray {
   const { batch, inHeight: H, inWidth: Wd, inChannels: C, filterSize: f, outChannels: K, stride, pad } = g;
   const { outHeight: outH, outWidth: outW } = g;
-  const { Kd, rowsPerBlock, ld, Hp, Wp } = blocking(g);
+  const { Kd, Hp, Wp } = blocking(g);
   const kPadded = roundUp(K, 4); // the GEMM works on 4 rows at a time
   const rows = batch * outH;
   const outCount = rows * outW * K;
+  const planeCount = batch * C * Hp * Wp;
+  // stride 1 reads windows straight from the planes, a row of outputs padded to `pitch` columns; larger
+  // strides, and narrow outputs where the padding would waste more than 1/8 of the work, copy them into
+  // columns first (im2col)
+  const pitch = roundUp(outW, 8);
+  const direct = stride === 1 && pitch <= outW * 1.15;
+  const { rowsPerBlock, ld } = direct ? directBlocking(kPadded, pitch, rows) : blocking(g);
   const { heap, at } = workspace(dtype, [
     batch * H * Wd * C, // x
-    batch * C * Hp * Wp, // x in padded planes
+    planeCount + 16, // x in padded planes; the last row's last tile reads up to 7 values past the end
     kPadded * Kd, // Wᵀ
     K, // bias
     outCount, // Z
-    Kd * ld, // cols
+    direct ? Math.ceil((Kd * 4) / kernels.size) : Kd * ld, // window offsets (Kd int32), or cols
     kPadded * ld, // Zᵀ of one block
   ]);
   const [xAt, planesAt, wTAt, biasAt, outAt, colsAt, zTAt] = at;
   const s = kernels.size;
   copyIn(heap, xAt / s, x4);
   kernels.toPaddedPlanes(xAt, batch, H, Wd, C, pad, planesAt);
+  heap.fill(0, planesAt / s + planeCount, planesAt / s + planeCount + 16);
   // Wᵀ: row k holds filter k's Kd weights; rows K..kPadded stay zero
   const w = W.data;
   const wT = wTAt / s;
@@ -73,14 +81,33 @@ export function conv2dFast(
     for (let k = 0; k < K; k++) heap[wT + k * Kd + kd] = w[kd * K + k];
   }
   heap.set(bias, biasAt / s);
+  if (direct) {
+    const offsets = new Int32Array(heap.buffer, colsAt, Kd);
+    for (let wR = 0; wR < f; wR++) {
+      for (let wC = 0; wC < f; wC++) {
+        for (let c = 0; c < C; c++) offsets[(wR * f + wC) * C + c] = (c * Hp + wR) * Wp + wC;
+      }
+    }
+  }
   for (let first = 0; first < rows; first += rowsPerBlock) {
     const count = Math.min(rowsPerBlock, rows - first);
-    const columns = roundUp(count * outW, 8);
-    kernels.im2col(planesAt, C, Hp, Wp, f, stride, outH, outW, first, count, colsAt, ld);
-    kernels.gemm(kPadded, columns, Kd, wTAt, Kd, colsAt, ld, zTAt, ld, false);
-    kernels.storeChannelsLast(zTAt, ld, K, count * outW, biasAt, outAt, first * outW);
+    if (direct) {
+      kernels.convStride1(planesAt, C, Hp, Wp, outH, first, count, pitch, wTAt, kPadded, Kd, colsAt, zTAt, ld);
+      kernels.storeChannelsLast(zTAt, ld, K, count * outW, outW, pitch, biasAt, outAt, first * outW);
+    } else {
+      const columns = roundUp(count * outW, 8);
+      kernels.im2col(planesAt, C, Hp, Wp, f, stride, outH, outW, first, count, colsAt, ld);
+      kernels.gemm(kPadded, columns, Kd, wTAt, Kd, colsAt, ld, zTAt, ld, false);
+      kernels.storeChannelsLast(zTAt, ld, K, count * outW, outW, outW, biasAt, outAt, first * outW);
+    }
   }
   return heap.slice(outAt / s, outAt / s + outCount);
+}
+
+/** Blocks for the direct (stride 1) forward: Zᵀ of one block, kPadded × rows·pitch, about BLOCK_VALUES. */
+function directBlocking(kPadded: number, pitch: number, rows: number): { rowsPerBlock: number; ld: number } {
+  const rowsPerBlock = Math.min(rows, Math.max(1, Math.floor(BLOCK_VALUES / (kPadded * pitch))));
+  return { rowsPerBlock, ld: rowsPerBlock * pitch };
 }
 
 /** The gradients of conv2dFast as contiguous arrays in `dtype`: dX (x's size), dW (f·f·C·K), db (K). */
