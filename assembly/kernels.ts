@@ -77,10 +77,12 @@ function gemm<T>(
 
 /**
  * Convolution with stride 1 as a GEMM that reads its right-hand matrix straight from the padded planes
- * instead of from an im2col copy. For output row (n, yR), matrix row kd = (wR, wC, c) is the contiguous run
- * xp[n, c, yR + wR, wC ..] (offset `offsets[kd]` = (c·Hp + wR)·Wp + wC from the row's base), so
- * zT (K × rows·pitch) = Wᵀ (K × Kd) · windows, 4 filters × 8 columns at a time. pitch = outW rounded up to
- * 8: the last tile of a row reads past it (the planes have slack) and its extra columns are ignored.
+ * instead of from an im2col copy. In image n's planes, take output position q = yR·Wp + yC: the window
+ * value (wR, wC, c) of position q sits at q + offsets[kd], offsets[kd] = (c·Hp + wR)·Wp + wC. So matrix
+ * row kd is a contiguous run, and zT (K × columns) = Wᵀ (K × Kd) · windows, 4 filters × 8 positions at a
+ * time, for the positions from row yRFirst on. Positions with yC ≥ outW (the last f − 1 of each plane row)
+ * are computed and ignored: that waste is (f − 1)/Wp, against im2col's copying. The planes need slack at
+ * the end for the last tile.
  */
 @inline
 function convStride1<T>(
@@ -88,10 +90,9 @@ function convStride1<T>(
   C: i32,
   Hp: i32,
   Wp: i32,
-  outH: i32,
-  firstRow: i32,
-  rowCount: i32,
-  pitch: i32,
+  n: i32,
+  yRFirst: i32,
+  columns: i32,
   wT: usize,
   kPadded: i32,
   Kd: i32,
@@ -103,41 +104,37 @@ function convStride1<T>(
   const tileCols = 32 / <i32>size; // two vectors
   const aRow = <usize>Kd * size;
   const cRow = <usize>ld * size;
-  for (let r = 0; r < rowCount; r++) {
-    const n = (firstRow + r) / outH;
-    const yR = firstRow + r - n * outH;
-    const rowBase = xp + <usize>((n * C * Hp + yR) * Wp) * size;
-    for (let j = 0; j < pitch; j += tileCols) {
-      const columnBase = rowBase + <usize>j * size;
-      for (let i = 0; i < kPadded; i += TILE_ROWS) {
-        const zero = v128.splat<T>(<T>0);
-        let c00 = zero, c01 = zero, c10 = zero, c11 = zero;
-        let c20 = zero, c21 = zero, c30 = zero, c31 = zero;
-        let aAt = wT + <usize>i * aRow;
-        for (let p = 0; p < Kd; p++) {
-          const bAt = columnBase + <usize>load<i32>(offsets + (<usize>p << 2)) * size;
-          const b0 = v128.load(bAt);
-          const b1 = v128.load(bAt, 16);
-          let s = v128.load_splat<T>(aAt);
-          c00 = v128.add<T>(c00, v128.mul<T>(s, b0));
-          c01 = v128.add<T>(c01, v128.mul<T>(s, b1));
-          s = v128.load_splat<T>(aAt + aRow);
-          c10 = v128.add<T>(c10, v128.mul<T>(s, b0));
-          c11 = v128.add<T>(c11, v128.mul<T>(s, b1));
-          s = v128.load_splat<T>(aAt + 2 * aRow);
-          c20 = v128.add<T>(c20, v128.mul<T>(s, b0));
-          c21 = v128.add<T>(c21, v128.mul<T>(s, b1));
-          s = v128.load_splat<T>(aAt + 3 * aRow);
-          c30 = v128.add<T>(c30, v128.mul<T>(s, b0));
-          c31 = v128.add<T>(c31, v128.mul<T>(s, b1));
-          aAt += size;
-        }
-        const cAt = zT + <usize>i * cRow + <usize>(r * pitch + j) * size;
-        storeRow<T>(cAt, c00, c01, false);
-        storeRow<T>(cAt + cRow, c10, c11, false);
-        storeRow<T>(cAt + 2 * cRow, c20, c21, false);
-        storeRow<T>(cAt + 3 * cRow, c30, c31, false);
+  const base = xp + <usize>((n * C * Hp + yRFirst) * Wp) * size;
+  for (let j = 0; j < columns; j += tileCols) {
+    const columnBase = base + <usize>j * size;
+    for (let i = 0; i < kPadded; i += TILE_ROWS) {
+      const zero = v128.splat<T>(<T>0);
+      let c00 = zero, c01 = zero, c10 = zero, c11 = zero;
+      let c20 = zero, c21 = zero, c30 = zero, c31 = zero;
+      let aAt = wT + <usize>i * aRow;
+      for (let p = 0; p < Kd; p++) {
+        const bAt = columnBase + <usize>load<i32>(offsets + (<usize>p << 2)) * size;
+        const b0 = v128.load(bAt);
+        const b1 = v128.load(bAt, 16);
+        let s = v128.load_splat<T>(aAt);
+        c00 = v128.add<T>(c00, v128.mul<T>(s, b0));
+        c01 = v128.add<T>(c01, v128.mul<T>(s, b1));
+        s = v128.load_splat<T>(aAt + aRow);
+        c10 = v128.add<T>(c10, v128.mul<T>(s, b0));
+        c11 = v128.add<T>(c11, v128.mul<T>(s, b1));
+        s = v128.load_splat<T>(aAt + 2 * aRow);
+        c20 = v128.add<T>(c20, v128.mul<T>(s, b0));
+        c21 = v128.add<T>(c21, v128.mul<T>(s, b1));
+        s = v128.load_splat<T>(aAt + 3 * aRow);
+        c30 = v128.add<T>(c30, v128.mul<T>(s, b0));
+        c31 = v128.add<T>(c31, v128.mul<T>(s, b1));
+        aAt += size;
       }
+      const cAt = zT + <usize>i * cRow + <usize>j * size;
+      storeRow<T>(cAt, c00, c01, false);
+      storeRow<T>(cAt + cRow, c10, c11, false);
+      storeRow<T>(cAt + 2 * cRow, c20, c21, false);
+      storeRow<T>(cAt + 3 * cRow, c30, c31, false);
     }
   }
 }
@@ -667,11 +664,11 @@ export function storeChannelsLastF32(zT: usize, ld: i32, K: i32, count: i32, row
 export function storeChannelsLastF64(zT: usize, ld: i32, K: i32, count: i32, rowLength: i32, pitch: i32, bias: usize, out: usize, first: i32): void {
   storeChannelsLast<f64>(zT, ld, K, count, rowLength, pitch, bias, out, first);
 }
-export function convStride1F32(xp: usize, C: i32, Hp: i32, Wp: i32, outH: i32, firstRow: i32, rowCount: i32, pitch: i32, wT: usize, kPadded: i32, Kd: i32, offsets: usize, zT: usize, ld: i32): void {
-  convStride1<f32>(xp, C, Hp, Wp, outH, firstRow, rowCount, pitch, wT, kPadded, Kd, offsets, zT, ld);
+export function convStride1F32(xp: usize, C: i32, Hp: i32, Wp: i32, n: i32, yRFirst: i32, columns: i32, wT: usize, kPadded: i32, Kd: i32, offsets: usize, zT: usize, ld: i32): void {
+  convStride1<f32>(xp, C, Hp, Wp, n, yRFirst, columns, wT, kPadded, Kd, offsets, zT, ld);
 }
-export function convStride1F64(xp: usize, C: i32, Hp: i32, Wp: i32, outH: i32, firstRow: i32, rowCount: i32, pitch: i32, wT: usize, kPadded: i32, Kd: i32, offsets: usize, zT: usize, ld: i32): void {
-  convStride1<f64>(xp, C, Hp, Wp, outH, firstRow, rowCount, pitch, wT, kPadded, Kd, offsets, zT, ld);
+export function convStride1F64(xp: usize, C: i32, Hp: i32, Wp: i32, n: i32, yRFirst: i32, columns: i32, wT: usize, kPadded: i32, Kd: i32, offsets: usize, zT: usize, ld: i32): void {
+  convStride1<f64>(xp, C, Hp, Wp, n, yRFirst, columns, wT, kPadded, Kd, offsets, zT, ld);
 }
 export function loadChannelRowsF32(dZ: usize, K: i32, count: i32, first: i32, dZT: usize, ld: i32, kPadded: i32, db: usize): void {
   loadChannelRows<f32>(dZ, K, count, first, dZT, ld, kPadded, db);

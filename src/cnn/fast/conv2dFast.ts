@@ -53,15 +53,15 @@ export function conv2dFast(
   const rows = batch * outH;
   const outCount = rows * outW * K;
   const planeCount = batch * C * Hp * Wp;
-  // stride 1 reads windows straight from the planes, a row of outputs padded to `pitch` columns; larger
-  // strides, and narrow outputs where the padding would waste more than 1/8 of the work, copy them into
-  // columns first (im2col)
-  const pitch = roundUp(outW, 8);
-  const direct = stride === 1 && pitch <= outW * 1.15;
-  const { rowsPerBlock, ld } = direct ? directBlocking(kPadded, pitch, rows) : blocking(g);
+  // stride 1 reads windows straight from the planes, computing Wp positions per output row of which outW
+  // are kept; with larger strides, or when that would waste more than about a quarter of the work (where
+  // im2col measured faster), im2col copies
+  // the windows into columns first
+  const direct = stride === 1 && Wp <= 1.3 * outW;
+  const { rowsPerBlock, ld } = direct ? directBlocking(kPadded, Wp, outH) : blocking(g);
   const { heap, at } = workspace(dtype, [
     batch * H * Wd * C, // x
-    planeCount + 16, // x in padded planes; the last row's last tile reads up to 7 values past the end
+    planeCount + Wp + 16, // x in padded planes, with slack: a block's last tile reads past its last row
     kPadded * Kd, // Wᵀ
     K, // bias
     outCount, // Z
@@ -72,7 +72,7 @@ export function conv2dFast(
   const s = kernels.size;
   copyIn(heap, xAt / s, x4);
   kernels.toPaddedPlanes(xAt, batch, H, Wd, C, pad, planesAt);
-  heap.fill(0, planesAt / s + planeCount, planesAt / s + planeCount + 16);
+  heap.fill(0, planesAt / s + planeCount, planesAt / s + planeCount + Wp + 16);
   // Wᵀ: row k holds filter k's Kd weights; rows K..kPadded stay zero
   const w = W.data;
   const wT = wTAt / s;
@@ -88,13 +88,17 @@ export function conv2dFast(
         for (let c = 0; c < C; c++) offsets[(wR * f + wC) * C + c] = (c * Hp + wR) * Wp + wC;
       }
     }
-  }
-  for (let first = 0; first < rows; first += rowsPerBlock) {
-    const count = Math.min(rowsPerBlock, rows - first);
-    if (direct) {
-      kernels.convStride1(planesAt, C, Hp, Wp, outH, first, count, pitch, wTAt, kPadded, Kd, colsAt, zTAt, ld);
-      kernels.storeChannelsLast(zTAt, ld, K, count * outW, outW, pitch, biasAt, outAt, first * outW);
-    } else {
+    // blocks of output rows within one image: its planes hold every window of those rows
+    for (let n = 0; n < batch; n++) {
+      for (let yR = 0; yR < outH; yR += rowsPerBlock) {
+        const count = Math.min(rowsPerBlock, outH - yR);
+        kernels.convStride1(planesAt, C, Hp, Wp, n, yR, roundUp(count * Wp, 8), wTAt, kPadded, Kd, colsAt, zTAt, ld);
+        kernels.storeChannelsLast(zTAt, ld, K, count * outW, outW, Wp, biasAt, outAt, (n * outH + yR) * outW);
+      }
+    }
+  } else {
+    for (let first = 0; first < rows; first += rowsPerBlock) {
+      const count = Math.min(rowsPerBlock, rows - first);
       const columns = roundUp(count * outW, 8);
       kernels.im2col(planesAt, C, Hp, Wp, f, stride, outH, outW, first, count, colsAt, ld);
       kernels.gemm(kPadded, columns, Kd, wTAt, Kd, colsAt, ld, zTAt, ld, false);
@@ -104,10 +108,10 @@ export function conv2dFast(
   return heap.slice(outAt / s, outAt / s + outCount);
 }
 
-/** Blocks for the direct (stride 1) forward: Zᵀ of one block, kPadded × rows·pitch, about BLOCK_VALUES. */
-function directBlocking(kPadded: number, pitch: number, rows: number): { rowsPerBlock: number; ld: number } {
-  const rowsPerBlock = Math.min(rows, Math.max(1, Math.floor(BLOCK_VALUES / (kPadded * pitch))));
-  return { rowsPerBlock, ld: rowsPerBlock * pitch };
+/** Blocks for the direct (stride 1) forward: output rows of one image whose Zᵀ (kPadded × rows·Wp) is about BLOCK_VALUES. */
+function directBlocking(kPadded: number, Wp: number, outH: number): { rowsPerBlock: number; ld: number } {
+  const rowsPerBlock = Math.min(outH, Math.max(1, Math.floor(BLOCK_VALUES / (kPadded * Wp))));
+  return { rowsPerBlock, ld: roundUp(rowsPerBlock * Wp, 8) };
 }
 
 /** The gradients of conv2dFast as contiguous arrays in `dtype`: dX (x's size), dW (f·f·C·K), db (K). */

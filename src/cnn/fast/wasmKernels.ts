@@ -20,7 +20,7 @@ export interface KernelSet {
   im2col(xp: Pointer, C: number, Hp: number, Wp: number, f: number, stride: number, outH: number, outW: number, firstRow: number, rowCount: number, cols: Pointer, ld: number): void;
   col2im(dCols: Pointer, ld: number, C: number, Hp: number, Wp: number, f: number, stride: number, outH: number, outW: number, firstRow: number, rowCount: number, dXp: Pointer): void;
   storeChannelsLast(zT: Pointer, ld: number, K: number, count: number, rowLength: number, pitch: number, bias: Pointer, out: Pointer, first: number): void;
-  convStride1(xp: Pointer, C: number, Hp: number, Wp: number, outH: number, firstRow: number, rowCount: number, pitch: number, wT: Pointer, kPadded: number, Kd: number, offsets: Pointer, zT: Pointer, ld: number): void;
+  convStride1(xp: Pointer, C: number, Hp: number, Wp: number, n: number, yRFirst: number, columns: number, wT: Pointer, kPadded: number, Kd: number, offsets: Pointer, zT: Pointer, ld: number): void;
   pool(x: Pointer, batch: number, H: number, W: number, C: number, f: number, stride: number, outH: number, outW: number, average: boolean, out: Pointer): void;
   poolBackward(dA: Pointer, x: Pointer, batch: number, H: number, W: number, C: number, f: number, stride: number, outH: number, outW: number, average: boolean, dX: Pointer, scratch: Pointer): void;
   loadChannelRows(dZ: Pointer, K: number, count: number, first: number, dZT: Pointer, ld: number, kPadded: number, db: Pointer): void;
