@@ -225,16 +225,19 @@ function tfTensor(t: cl.Tensor): tf.Tensor {
   return tf.tensor(Float32Array.from(cl.contiguous(t).data), t.shape);
 }
 
-function tfConv(w: ConvWorkload): () => void {
+function tfConv(w: ConvWorkload): { run: () => void; dispose: () => void } {
   const x = tfTensor(w.x) as tf.Tensor4D;
   const filter = tfTensor(w.W) as tf.Tensor4D;
   const bias = w.b ? (tfTensor(w.b) as tf.Tensor1D) : undefined;
   const pad = w.pad === 0 ? 'valid' : 'same'; // W1 and W4 pad (f − 1)/2, which is tfjs's 'same'
-  return () => {
-    const z = tf.fused.conv2d({ x, filter, bias, strides: 1, pad });
-    const out = w.pool ? tf.maxPool(z, 2, 2, 'valid') : z;
-    if (out !== z) z.dispose();
-    out.dispose();
+  return {
+    run: () => {
+      const z = tf.fused.conv2d({ x, filter, bias, strides: 1, pad });
+      const out = w.pool ? tf.maxPool(z, 2, 2, 'valid') : z;
+      if (out !== z) z.dispose();
+      out.dispose();
+    },
+    dispose: () => tf.dispose([x, filter, ...(bias ? [bias] : [])]),
   };
 }
 
@@ -308,97 +311,102 @@ async function main(): Promise<void> {
     const ms = r.ms === null ? 'n/a' : `${r.ms.toFixed(r.ms < 10 ? 2 : 1)} ms`;
     process.stderr.write(`  ${r.workload} ${r.peer}: ${ms}${r.estimated ? ' (estimated)' : ''} ${r.note ?? ''}\n`);
   };
-  const convFn: Record<'lib' | 'reference', (w: ConvWorkload) => () => void> = {
-    lib: (w) => () => {
-      const z = cl.conv2d(w.x, w.W, w.b, { pad: w.pad });
-      if (w.pool) cl.pool2d(z, { size: 2 });
-    },
-    reference: (w) => () => {
-      const z = cl.conv2dReference(w.x, w.W, w.b, { pad: w.pad });
-      if (w.pool) cl.pool2dReference(z, { size: 2 });
-    },
-  };
-
   process.stderr.write(`convlab bench (fast kernels loaded: ${cl.fastKernelsAvailable()})\n`);
   if (!cl.fastKernelsAvailable()) throw new Error('bench: the SIMD kernels are not built; run `npm run build:wasm`');
+  setWasmPaths(join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + '/');
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  tf.env().set('WASM_HAS_SIMD_SUPPORT', true);
+  registerWasmConv2DBackpropFilter();
+  await useBackend('wasm');
+  checkBackpropFilter();
+  const backends = [
+    ['cpu', 'tfjs-cpu'],
+    ['wasm', 'tfjs-wasm'],
+  ] as const;
 
-  // the library and its reference loops
-  for (const peer of ['lib', 'reference'] as const) {
-    for (const w of convWorkloads) {
-      const { ms, runs } = measure(peer, convFn[peer](w));
-      record({ workload: w.name, peer, ms, runs, gflops: convWorkloadFlops(w) / ms / 1e6 });
+  // Every peer runs a workload before the next workload starts, so that load from other processes on a
+  // shared machine falls on all peers alike.
+  for (const w of convWorkloads) {
+    const flops = convWorkloadFlops(w);
+    const lib = measure('lib', () => {
+      const z = cl.conv2d(w.x, w.W, w.b, { pad: w.pad });
+      if (w.pool) cl.pool2d(z, { size: 2 });
+    });
+    record({ workload: w.name, peer: 'lib', ...lib, gflops: flops / lib.ms / 1e6 });
+    const reference = measure('reference', () => {
+      const z = cl.conv2dReference(w.x, w.W, w.b, { pad: w.pad });
+      if (w.pool) cl.pool2dReference(z, { size: 2 });
+    });
+    record({ workload: w.name, peer: 'reference', ...reference, gflops: flops / reference.ms / 1e6 });
+    for (const [backend, peer] of backends) {
+      await useBackend(backend);
+      const { run, dispose } = tfConv(w);
+      const m = measure(peer, run);
+      dispose();
+      record({ workload: w.name, peer, ...m, gflops: flops / m.ms / 1e6 });
     }
   }
+
+  // W5: one training step
   const model = lenet();
   const optimizer = cl.sgd({ learningRate: LEARNING_RATE });
-  const libStep = (): void => {
+  const lib5 = measure('lib', () => {
     model.forward(batchX);
     model.backward(batchY);
     optimizer.step(model.parameters());
-  };
-  const lib5 = measure('lib', libStep);
+  });
   record({ workload: 'W5', peer: 'lib', ...lib5, gflops: STEP_FLOPS / lib5.ms / 1e6, note: 'model API: sequential forward/backward + sgd' });
   const opsStep = lenetStepWithOps(fastOps);
   const ops5 = measure('lib', () => opsStep(batchX, batchY));
   record({ workload: 'W5ops', peer: 'lib', ...ops5, gflops: STEP_FLOPS / ops5.ms / 1e6, note: 'ops: conv2d, pool2d, relu, dense on matmul' });
   const referenceStep = lenetStepWithOps(referenceOps);
   const ref5 = measure('reference', () => referenceStep(batchX, batchY));
-  record({ workload: 'W5', peer: 'reference', ...ref5, gflops: STEP_FLOPS / ref5.ms / 1e6 });
-  record({ workload: 'W5ops', peer: 'reference', ...ref5, gflops: STEP_FLOPS / ref5.ms / 1e6, note: 'same as W5' });
-  // one epoch: the model API's fit (shuffling, batching, per-batch cost); once, after W5 warmed it up
-  const epochModel = lenet();
-  const epochStart = now();
-  epochModel.fit(digits, labels, { epochs: 1, batchSize: BATCH, optimizer: cl.sgd({ learningRate: LEARNING_RATE }), seed: 0 });
-  const libEpoch = now() - epochStart;
-  record({ workload: 'E', peer: 'lib', ms: libEpoch, runs: 1, gflops: EPOCH_FLOPS / libEpoch / 1e6, note: 'model.fit, 1 epoch' });
-  const opsEpoch = epochWithOps(lenetStepWithOps(fastOps));
-  record({ workload: 'Eops', peer: 'lib', ms: opsEpoch, runs: 1, gflops: EPOCH_FLOPS / opsEpoch / 1e6, note: 'W5ops step over every batch' });
-  for (const workload of ['E', 'Eops']) {
-    record({ workload, peer: 'reference', ms: ref5.ms * EPOCH_STEPS, runs: 0, gflops: null, estimated: true, note: `${EPOCH_STEPS} × W5` });
+  for (const workload of ['W5', 'W5ops']) {
+    record({ workload, peer: 'reference', ...ref5, gflops: STEP_FLOPS / ref5.ms / 1e6 });
   }
-
-  // tfjs, one backend at a time on the same inputs
-  setWasmPaths(join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + '/');
-  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-  tf.env().set('WASM_HAS_SIMD_SUPPORT', true);
-  registerWasmConv2DBackpropFilter();
-  for (const [backend, peer] of [
-    ['cpu', 'tfjs-cpu'],
-    ['wasm', 'tfjs-wasm'],
-  ] as const) {
+  const tfStep: Partial<Record<Peer, number>> = {};
+  for (const [backend, peer] of backends) {
     await useBackend(backend);
-    if (peer === 'tfjs-wasm') checkBackpropFilter();
-    for (const w of convWorkloads) {
-      const { ms, runs } = measure(peer, tfConv(w));
-      record({ workload: w.name, peer, ms, runs, gflops: convWorkloadFlops(w) / ms / 1e6 });
-    }
     const net = tfLenet();
     const x = tfTensor(batchX) as tf.Tensor4D;
     const y = tf.oneHot(tf.tensor1d(batchY, 'int32'), 10) as tf.Tensor2D;
-    const step5 = measure(peer, () => net.step(x, y));
-    for (const workload of ['W5', 'W5ops']) {
-      record({ workload, peer, ...step5, gflops: STEP_FLOPS / step5.ms / 1e6, note: peer === 'tfjs-wasm' ? 'Conv2DBackpropFilter registered by bench/wasmBackpropFilter.ts' : undefined });
-    }
-    if (peer === 'tfjs-wasm') {
-      const allX = tfTensor(digits) as tf.Tensor4D;
-      const allY = tf.oneHot(tf.tensor1d(labels, 'int32'), 10) as tf.Tensor2D;
-      const start = now();
-      for (let from = 0; from < cl.MNIST_SIZE; from += BATCH) {
-        const size = Math.min(BATCH, cl.MNIST_SIZE - from);
-        tf.tidy(() => net.step(tf.slice(allX, [from, 0, 0, 0], [size, 28, 28, 1]), tf.slice(allY, [from, 0], [size, 10])));
-      }
-      const ms = now() - start;
-      for (const workload of ['E', 'Eops']) {
-        record({ workload, peer, ms, runs: 1, gflops: EPOCH_FLOPS / ms / 1e6, note: 'in file order, 1 epoch' });
-      }
-      tf.dispose([allX, allY]);
-    } else {
-      for (const workload of ['E', 'Eops']) {
-        record({ workload, peer, ms: step5.ms * EPOCH_STEPS, runs: 0, gflops: null, estimated: true, note: `${EPOCH_STEPS} × W5` });
-      }
-    }
+    const m = measure(peer, () => net.step(x, y));
     tf.dispose([x, y]);
     net.dispose();
+    tfStep[peer] = m.ms;
+    for (const workload of ['W5', 'W5ops']) {
+      record({ workload, peer, ...m, gflops: STEP_FLOPS / m.ms / 1e6, note: peer === 'tfjs-wasm' ? 'Conv2DBackpropFilter from bench/wasmBackpropFilter.ts' : undefined });
+    }
+  }
+
+  // E: one epoch over the 10,000 digits, once per peer that finishes one in seconds
+  const epochModel = lenet();
+  let start = now();
+  epochModel.fit(digits, labels, { epochs: 1, batchSize: BATCH, optimizer: cl.sgd({ learningRate: LEARNING_RATE }), seed: 0 });
+  const libEpoch = now() - start;
+  record({ workload: 'E', peer: 'lib', ms: libEpoch, runs: 1, gflops: EPOCH_FLOPS / libEpoch / 1e6, note: 'model.fit, 1 epoch' });
+  const opsEpoch = epochWithOps(lenetStepWithOps(fastOps));
+  record({ workload: 'Eops', peer: 'lib', ms: opsEpoch, runs: 1, gflops: EPOCH_FLOPS / opsEpoch / 1e6, note: 'the W5ops step over every batch' });
+  await useBackend('wasm');
+  const net = tfLenet();
+  const allX = tfTensor(digits) as tf.Tensor4D;
+  const allY = tf.oneHot(tf.tensor1d(labels, 'int32'), 10) as tf.Tensor2D;
+  start = now();
+  for (let from = 0; from < cl.MNIST_SIZE; from += BATCH) {
+    const size = Math.min(BATCH, cl.MNIST_SIZE - from);
+    tf.tidy(() => net.step(tf.slice(allX, [from, 0, 0, 0], [size, 28, 28, 1]), tf.slice(allY, [from, 0], [size, 10])));
+  }
+  const wasmEpoch = now() - start;
+  tf.dispose([allX, allY]);
+  net.dispose();
+  for (const workload of ['E', 'Eops']) {
+    record({ workload, peer: 'tfjs-wasm', ms: wasmEpoch, runs: 1, gflops: EPOCH_FLOPS / wasmEpoch / 1e6, note: 'in file order, 1 epoch' });
+    for (const [peer, stepMs] of [
+      ['reference', ref5.ms],
+      ['tfjs-cpu', tfStep['tfjs-cpu'] ?? NaN],
+    ] as const) {
+      record({ workload, peer, ms: stepMs * EPOCH_STEPS, runs: 0, gflops: null, estimated: true, note: `${EPOCH_STEPS} × W5` });
+    }
   }
 
   printTable(results);

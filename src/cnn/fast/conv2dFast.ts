@@ -54,9 +54,8 @@ export function conv2dFast(
   const outCount = rows * outW * K;
   const planeCount = batch * C * Hp * Wp;
   // stride 1 reads windows straight from the planes, computing Wp positions per output row of which outW
-  // are kept; with larger strides, or when that would waste more than about a quarter of the work (where
-  // im2col measured faster), im2col copies
-  // the windows into columns first
+  // are kept; with larger strides, or where that wastes more than about a quarter of the work (im2col
+  // measured faster there), im2col copies the windows into columns first
   const direct = stride === 1 && Wp <= 1.3 * outW;
   const { rowsPerBlock, ld } = direct ? directBlocking(kPadded, Wp, outH) : blocking(g);
   const { heap, at } = workspace(dtype, [
