@@ -34,6 +34,12 @@ describe('barChart', () => {
     expect(fig.layout.showlegend).to.equal(true);
   });
 
+  it('long category names widen the figure so that they fit under their bars', () => {
+    const names = ['conv, 32×32×1 input', 'conv, 32×32×3 input', 'dense, 3,072 → 4,704'];
+    expect(json(barChart(['a', 'b', 'c'], [1, 2, 3])).layout.width).to.equal(480);
+    expect(json(barChart(names, [1, 2, 3])).layout.width).to.equal(120 + 3 * 8 * 20);
+  });
+
   it('logScale gives a log value axis; showLabels: false hides the labels', () => {
     const fig = json(
       barChart(['LeNet-5', 'VGG-16'], [61706, 138357544], { logScale: true, showLabels: false }),

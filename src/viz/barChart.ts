@@ -84,13 +84,15 @@ export function barChart(
       hovertemplate: `%{x}: %{text}${s.name ? ` (${s.name})` : ''}<extra></extra>`,
     };
   });
+  // wide enough for the category names to stand upright under their bars (about 8 px per character)
+  const longestName = Math.max(...categories.map((c) => c.length));
+  const perCategory = Math.max(90 * list.length, 8 * longestName);
   const layout: PlotlyObject = {
-    width: options.width ?? Math.max(480, Math.min(1000, 120 + 90 * categories.length * list.length)),
+    width: options.width ?? Math.max(480, Math.min(1000, 120 + perCategory * categories.length)),
     height: options.height ?? 400,
     margin: { l: 70, r: 20, t: (options.title ? TITLE_MARGIN : 30) + 20, b: 60 },
     barmode: 'group',
     showlegend: list.some((s) => s.name),
-    legend: { orientation: 'h', x: 1, xanchor: 'right', y: 1.02, yanchor: 'bottom' },
     xaxis: { type: 'category', ...(options.xTitle ? { title: { text: options.xTitle } } : {}) },
     yaxis: {
       ...(options.yTitle ? { title: { text: options.yTitle } } : {}),
