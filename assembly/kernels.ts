@@ -152,8 +152,9 @@ function storeRow<T>(at: usize, v0: v128, v1: v128, accumulate: bool): void {
 /**
  * C (rows × cols) += A (rows × depth) · Bᵀ, with B stored as (cols × depth): every C value is a dot
  * product of a row of A with a row of B, both walked contiguously. Used where the sum runs over the long
- * axis (conv's dW sums over every output position). Callers pad: rows a multiple of 4, cols a multiple
- * of 2, depth a multiple of 8, with zeros.
+ * axis (conv's dW sums over every output position). A's row r starts at a + r·lda, or, when `offsets` is
+ * not 0, at a + offsets[r] (int32 element offsets: windows read straight from padded planes). Callers
+ * pad: rows a multiple of 4, cols a multiple of 2, depth a multiple of 8, with zeros.
  */
 @inline
 function gemmTransposedB<T>(
@@ -166,18 +167,21 @@ function gemmTransposedB<T>(
   ldb: i32,
   c: usize,
   ldc: i32,
+  offsets: usize,
 ): void {
   const size = sizeof<T>();
   const lanes = 16 / <i32>size;
-  const aRow = <usize>lda * size;
   const bRow = <usize>ldb * size;
   const cRow = <usize>ldc * size;
   for (let i = 0; i < rows; i += TILE_ROWS) {
+    const a0 = rowAt<T>(a, lda, offsets, i);
+    const a1 = rowAt<T>(a, lda, offsets, i + 1);
+    const a2 = rowAt<T>(a, lda, offsets, i + 2);
+    const a3 = rowAt<T>(a, lda, offsets, i + 3);
     for (let j = 0; j < cols; j += 2) {
       const zero = v128.splat<T>(<T>0);
       let c00 = zero, c01 = zero, c10 = zero, c11 = zero;
       let c20 = zero, c21 = zero, c30 = zero, c31 = zero;
-      const a0 = a + <usize>i * aRow;
       const b0 = b + <usize>j * bRow;
       for (let p = 0; p < depth; p += lanes) {
         const offset = <usize>p * size;
@@ -186,13 +190,13 @@ function gemmTransposedB<T>(
         let av = v128.load(a0 + offset);
         c00 = v128.add<T>(c00, v128.mul<T>(av, bv0));
         c01 = v128.add<T>(c01, v128.mul<T>(av, bv1));
-        av = v128.load(a0 + aRow + offset);
+        av = v128.load(a1 + offset);
         c10 = v128.add<T>(c10, v128.mul<T>(av, bv0));
         c11 = v128.add<T>(c11, v128.mul<T>(av, bv1));
-        av = v128.load(a0 + 2 * aRow + offset);
+        av = v128.load(a2 + offset);
         c20 = v128.add<T>(c20, v128.mul<T>(av, bv0));
         c21 = v128.add<T>(c21, v128.mul<T>(av, bv1));
-        av = v128.load(a0 + 3 * aRow + offset);
+        av = v128.load(a3 + offset);
         c30 = v128.add<T>(c30, v128.mul<T>(av, bv0));
         c31 = v128.add<T>(c31, v128.mul<T>(av, bv1));
       }
@@ -203,6 +207,13 @@ function gemmTransposedB<T>(
       addPair<T>(cAt + 3 * cRow, c30, c31);
     }
   }
+}
+
+/** Where row r of a matrix starts: a + r·ld, or a + offsets[r] when a table of offsets is given. */
+@inline
+function rowAt<T>(a: usize, ld: i32, offsets: usize, r: i32): usize {
+  const offset = offsets ? load<i32>(offsets + (<usize>r << 2)) : r * ld;
+  return a + <usize>offset * sizeof<T>();
 }
 
 /** C[at] += Σ lanes of v0, C[at + 1] += Σ lanes of v1. */
@@ -432,14 +443,17 @@ function storeChannelsLast<T>(
 }
 
 /**
- * The other way for dZ: dZT[k, column] = dZ[(first + column)·K + k] for `count` columns; columns up to
- * ld and rows up to kPadded are zeroed. Adds each value to db[k] on the way (db = Σ dZ).
+ * The other way for dZ: for the block's `count` positions, dZT[k, column(q)] = dZ[(first + q)·K + k], with
+ * column(q) as in storeChannelsLast (row·pitch + yC); every other entry of dZT (kPadded × ld) is zero.
+ * Adds each value to db[k] on the way (db = Σ dZ).
  */
 @inline
 function loadChannelRows<T>(
   dZ: usize,
   K: i32,
   count: i32,
+  rowLength: i32,
+  pitch: i32,
   first: i32,
   dZT: usize,
   ld: i32,
@@ -447,19 +461,32 @@ function loadChannelRows<T>(
   db: usize,
 ): void {
   const size = sizeof<T>();
+  memory.fill(dZT, 0, <usize>(kPadded * ld) * size);
   let from = dZ + <usize>first * K * size;
-  for (let column = 0; column < count; column++) {
-    for (let k = 0; k < K; k++) {
-      const v = load<T>(from);
-      store<T>(dZT + (<usize>k * ld + column) * size, v);
-      store<T>(db + <usize>k * size, load<T>(db + <usize>k * size) + v);
-      from += size;
+  for (let row = 0, q = 0; q < count; row++) {
+    const end = min(count, q + rowLength);
+    for (let column = row * pitch; q < end; q++, column++) {
+      for (let k = 0; k < K; k++) {
+        const v = load<T>(from);
+        store<T>(dZT + (<usize>k * ld + column) * size, v);
+        store<T>(db + <usize>k * size, load<T>(db + <usize>k * size) + v);
+        from += size;
+      }
     }
   }
-  for (let k = 0; k < K; k++) {
-    memory.fill(dZT + (<usize>k * ld + count) * size, 0, <usize>(ld - count) * size);
+}
+
+/**
+ * The direct path's col2im: window row kd of dCols goes back onto the planes it was read from,
+ * dXp[base + offsets[kd] + q] += dCols[kd, q] for q < columns (columns past the output rows hold zeros).
+ */
+@inline
+function addWindowRows<T>(dCols: usize, ld: i32, Kd: i32, columns: i32, offsets: usize, base: usize): void {
+  const size = sizeof<T>();
+  for (let kd = 0; kd < Kd; kd++) {
+    const to = base + <usize>load<i32>(offsets + (<usize>kd << 2)) * size;
+    addRun<T>(to, dCols + <usize>(kd * ld) * size, columns, 1);
   }
-  memory.fill(dZT + <usize>K * ld * size, 0, <usize>(kPadded - K) * ld * size);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -628,11 +655,17 @@ export function gemmF32(rows: i32, cols: i32, depth: i32, a: usize, lda: i32, b:
 export function gemmF64(rows: i32, cols: i32, depth: i32, a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, accumulate: bool): void {
   gemm<f64>(rows, cols, depth, a, lda, b, ldb, c, ldc, accumulate);
 }
-export function gemmTransposedBF32(rows: i32, cols: i32, depth: i32, a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32): void {
-  gemmTransposedB<f32>(rows, cols, depth, a, lda, b, ldb, c, ldc);
+export function gemmTransposedBF32(rows: i32, cols: i32, depth: i32, a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, offsets: usize): void {
+  gemmTransposedB<f32>(rows, cols, depth, a, lda, b, ldb, c, ldc, offsets);
 }
-export function gemmTransposedBF64(rows: i32, cols: i32, depth: i32, a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32): void {
-  gemmTransposedB<f64>(rows, cols, depth, a, lda, b, ldb, c, ldc);
+export function gemmTransposedBF64(rows: i32, cols: i32, depth: i32, a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, offsets: usize): void {
+  gemmTransposedB<f64>(rows, cols, depth, a, lda, b, ldb, c, ldc, offsets);
+}
+export function addWindowRowsF32(dCols: usize, ld: i32, Kd: i32, columns: i32, offsets: usize, base: usize): void {
+  addWindowRows<f32>(dCols, ld, Kd, columns, offsets, base);
+}
+export function addWindowRowsF64(dCols: usize, ld: i32, Kd: i32, columns: i32, offsets: usize, base: usize): void {
+  addWindowRows<f64>(dCols, ld, Kd, columns, offsets, base);
 }
 export function toPaddedPlanesF32(x: usize, batch: i32, H: i32, W: i32, C: i32, pad: i32, xp: usize): void {
   toPaddedPlanes<f32>(x, batch, H, W, C, pad, xp);
@@ -670,11 +703,11 @@ export function convStride1F32(xp: usize, C: i32, Hp: i32, Wp: i32, n: i32, yRFi
 export function convStride1F64(xp: usize, C: i32, Hp: i32, Wp: i32, n: i32, yRFirst: i32, columns: i32, wT: usize, kPadded: i32, Kd: i32, offsets: usize, zT: usize, ld: i32): void {
   convStride1<f64>(xp, C, Hp, Wp, n, yRFirst, columns, wT, kPadded, Kd, offsets, zT, ld);
 }
-export function loadChannelRowsF32(dZ: usize, K: i32, count: i32, first: i32, dZT: usize, ld: i32, kPadded: i32, db: usize): void {
-  loadChannelRows<f32>(dZ, K, count, first, dZT, ld, kPadded, db);
+export function loadChannelRowsF32(dZ: usize, K: i32, count: i32, rowLength: i32, pitch: i32, first: i32, dZT: usize, ld: i32, kPadded: i32, db: usize): void {
+  loadChannelRows<f32>(dZ, K, count, rowLength, pitch, first, dZT, ld, kPadded, db);
 }
-export function loadChannelRowsF64(dZ: usize, K: i32, count: i32, first: i32, dZT: usize, ld: i32, kPadded: i32, db: usize): void {
-  loadChannelRows<f64>(dZ, K, count, first, dZT, ld, kPadded, db);
+export function loadChannelRowsF64(dZ: usize, K: i32, count: i32, rowLength: i32, pitch: i32, first: i32, dZT: usize, ld: i32, kPadded: i32, db: usize): void {
+  loadChannelRows<f64>(dZ, K, count, rowLength, pitch, first, dZT, ld, kPadded, db);
 }
 export function poolF32(x: usize, batch: i32, H: i32, W: i32, C: i32, f: i32, stride: i32, outH: i32, outW: i32, average: bool, out: usize): void {
   pool<f32>(x, batch, H, W, C, f, stride, outH, outW, average, out);

@@ -107,9 +107,9 @@ export function conv2dFast(
   return heap.slice(outAt / s, outAt / s + outCount);
 }
 
-/** Blocks for the direct (stride 1) forward: output rows of one image whose Zᵀ (kPadded × rows·Wp) is about BLOCK_VALUES. */
-function directBlocking(kPadded: number, Wp: number, outH: number): { rowsPerBlock: number; ld: number } {
-  const rowsPerBlock = Math.min(outH, Math.max(1, Math.floor(BLOCK_VALUES / (kPadded * Wp))));
+/** Blocks for the direct (stride 1) path: output rows of one image whose widest block matrix (rows × outputRows·Wp) holds about BLOCK_VALUES. */
+function directBlocking(matrixRows: number, Wp: number, outH: number): { rowsPerBlock: number; ld: number } {
+  const rowsPerBlock = Math.min(outH, Math.max(1, Math.floor(BLOCK_VALUES / (matrixRows * Wp))));
   return { rowsPerBlock, ld: roundUp(rowsPerBlock * Wp, 8) };
 }
 
@@ -124,22 +124,27 @@ export function conv2dBackwardFast(
 ): { dX: FloatArray; dW: FloatArray; db: FloatArray } {
   const { batch, inHeight: H, inWidth: Wd, inChannels: C, filterSize: f, outChannels: K, stride, pad } = g;
   const { outHeight: outH, outWidth: outW } = g;
-  const { Kd, rowsPerBlock, ld, Hp, Wp } = blocking(g);
+  const { Kd, Hp, Wp } = blocking(g);
   const kdPadded = roundUp(Kd, 4); // rows of cols, dCols and dW, 4 at a time
   const kPadded = roundUp(K, 4); // rows of dZᵀ
   const kPair = roundUp(K, 2); // columns of dW, 2 at a time
   const rows = batch * outH;
   const xCount = batch * H * Wd * C;
   const planeCount = batch * C * Hp * Wp;
+  // as in the forward pass: stride 1 reads the windows straight from the planes (and adds dCols straight
+  // back onto them), otherwise im2col and col2im copy them
+  const direct = stride === 1 && Wp <= 1.3 * outW;
+  const { rowsPerBlock, ld } = direct ? directBlocking(kdPadded, Wp, outH) : blocking(g);
+  const slack = Wp + 16; // the direct path's last tile reads and adds (zeros) past the last plane row
   const { heap, at } = workspace(dtype, [
     xCount, // x, later dX
-    planeCount, // x in padded planes
-    planeCount, // dX in padded planes
+    planeCount + slack, // x in padded planes
+    planeCount + slack, // dX in padded planes
     kdPadded * K, // W as (Kd × K), zero rows below
     rows * outW * K, // dZ
     kdPadded * kPair, // dW accumulator
     K, // db
-    kdPadded * ld, // cols
+    direct ? Math.ceil((kdPadded * 4) / kernels.size) : kdPadded * ld, // window offsets (int32), or cols
     kPadded * ld, // dZᵀ of one block
     kdPadded * ld, // dCols
   ]);
@@ -147,22 +152,44 @@ export function conv2dBackwardFast(
   const s = kernels.size;
   copyIn(heap, xAt / s, x4);
   kernels.toPaddedPlanes(xAt, batch, H, Wd, C, pad, planesAt);
+  heap.fill(0, planesAt / s + planeCount, planesAt / s + planeCount + slack);
   copyIn(heap, dZAt / s, dZ4);
-  heap.fill(0, dPlanesAt / s, dPlanesAt / s + planeCount);
+  heap.fill(0, dPlanesAt / s, dPlanesAt / s + planeCount + slack);
   heap.fill(0, wAt / s, wAt / s + kdPadded * K);
   heap.set(W.data, wAt / s);
   heap.fill(0, dWAt / s, dWAt / s + kdPadded * kPair);
   heap.fill(0, dbAt / s, dbAt / s + K);
-  // im2col writes rows 0..Kd; the padding rows Kd..kdPadded must be zeros for the dW product
-  heap.fill(0, colsAt / s + Kd * ld, colsAt / s + kdPadded * ld);
-  for (let first = 0; first < rows; first += rowsPerBlock) {
-    const count = Math.min(rowsPerBlock, rows - first);
-    const columns = roundUp(count * outW, 8);
-    kernels.im2col(planesAt, C, Hp, Wp, f, stride, outH, outW, first, count, colsAt, ld);
-    kernels.loadChannelRows(dZAt, K, count * outW, first * outW, dZTAt, ld, kPadded, dbAt);
-    kernels.gemmTransposedB(kdPadded, kPair, columns, colsAt, ld, dZTAt, ld, dWAt, kPair);
-    kernels.gemm(kdPadded, columns, K, wAt, K, dZTAt, ld, dColsAt, ld, false);
-    kernels.col2im(dColsAt, ld, C, Hp, Wp, f, stride, outH, outW, first, count, dPlanesAt);
+  if (direct) {
+    // rows Kd..kdPadded of the dW product read offset 0: real values, whose products land in ignored rows
+    const offsets = new Int32Array(heap.buffer, colsAt, kdPadded).fill(0);
+    for (let wR = 0; wR < f; wR++) {
+      for (let wC = 0; wC < f; wC++) {
+        for (let c = 0; c < C; c++) offsets[(wR * f + wC) * C + c] = (c * Hp + wR) * Wp + wC;
+      }
+    }
+    for (let n = 0; n < batch; n++) {
+      for (let yR = 0; yR < outH; yR += rowsPerBlock) {
+        const count = Math.min(rowsPerBlock, outH - yR);
+        const columns = roundUp(count * Wp, 8);
+        const rowBase = ((n * C * Hp + yR) * Wp) * s;
+        kernels.loadChannelRows(dZAt, K, count * outW, outW, Wp, (n * outH + yR) * outW, dZTAt, ld, kPadded, dbAt);
+        kernels.gemmTransposedB(kdPadded, kPair, columns, planesAt + rowBase, 0, dZTAt, ld, dWAt, kPair, colsAt);
+        kernels.gemm(kdPadded, columns, K, wAt, K, dZTAt, ld, dColsAt, ld, false);
+        kernels.addWindowRows(dColsAt, ld, Kd, columns, colsAt, dPlanesAt + rowBase);
+      }
+    }
+  } else {
+    // im2col writes rows 0..Kd; the padding rows Kd..kdPadded must be zeros for the dW product
+    heap.fill(0, colsAt / s + Kd * ld, colsAt / s + kdPadded * ld);
+    for (let first = 0; first < rows; first += rowsPerBlock) {
+      const count = Math.min(rowsPerBlock, rows - first);
+      const columns = roundUp(count * outW, 8);
+      kernels.im2col(planesAt, C, Hp, Wp, f, stride, outH, outW, first, count, colsAt, ld);
+      kernels.loadChannelRows(dZAt, K, count * outW, outW, outW, first * outW, dZTAt, ld, kPadded, dbAt);
+      kernels.gemmTransposedB(kdPadded, kPair, columns, colsAt, ld, dZTAt, ld, dWAt, kPair, 0);
+      kernels.gemm(kdPadded, columns, K, wAt, K, dZTAt, ld, dColsAt, ld, false);
+      kernels.col2im(dColsAt, ld, C, Hp, Wp, f, stride, outH, outW, first, count, dPlanesAt);
+    }
   }
   kernels.fromPaddedPlanes(dPlanesAt, batch, H, Wd, C, pad, xAt);
   const dWPacked = heap.subarray(dWAt / s, dWAt / s + kdPadded * kPair);

@@ -14,7 +14,8 @@ export interface KernelSet {
   /** Bytes per element. */
   size: 4 | 8;
   gemm(rows: number, cols: number, depth: number, a: Pointer, lda: number, b: Pointer, ldb: number, c: Pointer, ldc: number, accumulate: boolean): void;
-  gemmTransposedB(rows: number, cols: number, depth: number, a: Pointer, lda: number, b: Pointer, ldb: number, c: Pointer, ldc: number): void;
+  gemmTransposedB(rows: number, cols: number, depth: number, a: Pointer, lda: number, b: Pointer, ldb: number, c: Pointer, ldc: number, offsets: Pointer): void;
+  addWindowRows(dCols: Pointer, ld: number, Kd: number, columns: number, offsets: Pointer, base: Pointer): void;
   toPaddedPlanes(x: Pointer, batch: number, H: number, W: number, C: number, pad: number, xp: Pointer): void;
   fromPaddedPlanes(dXp: Pointer, batch: number, H: number, W: number, C: number, pad: number, dX: Pointer): void;
   im2col(xp: Pointer, C: number, Hp: number, Wp: number, f: number, stride: number, outH: number, outW: number, firstRow: number, rowCount: number, cols: Pointer, ld: number): void;
@@ -23,7 +24,7 @@ export interface KernelSet {
   convStride1(xp: Pointer, C: number, Hp: number, Wp: number, n: number, yRFirst: number, columns: number, wT: Pointer, kPadded: number, Kd: number, offsets: Pointer, zT: Pointer, ld: number): void;
   pool(x: Pointer, batch: number, H: number, W: number, C: number, f: number, stride: number, outH: number, outW: number, average: boolean, out: Pointer): void;
   poolBackward(dA: Pointer, x: Pointer, batch: number, H: number, W: number, C: number, f: number, stride: number, outH: number, outW: number, average: boolean, dX: Pointer, scratch: Pointer): void;
-  loadChannelRows(dZ: Pointer, K: number, count: number, first: number, dZT: Pointer, ld: number, kPadded: number, db: Pointer): void;
+  loadChannelRows(dZ: Pointer, K: number, count: number, rowLength: number, pitch: number, first: number, dZT: Pointer, ld: number, kPadded: number, db: Pointer): void;
 }
 
 interface Module {
@@ -58,6 +59,7 @@ function load(): Module | null {
       size,
       gemm: e[`gemm${suffix}`],
       gemmTransposedB: e[`gemmTransposedB${suffix}`],
+      addWindowRows: e[`addWindowRows${suffix}`],
       toPaddedPlanes: e[`toPaddedPlanes${suffix}`],
       fromPaddedPlanes: e[`fromPaddedPlanes${suffix}`],
       im2col: e[`im2col${suffix}`],
