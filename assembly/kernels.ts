@@ -323,11 +323,15 @@ function im2col<T>(
       for (let c = 0; c < C; c++) {
         const kd = (wR * f + wC) * C + c;
         const rowAt = cols + <usize>kd * ld * size;
+        let n = firstRow / outH;
+        let yR = firstRow - n * outH;
         for (let r = 0; r < rowCount; r++) {
-          const n = (firstRow + r) / outH;
-          const yR = firstRow + r - n * outH;
           const from = xp + <usize>(((n * C + c) * Hp + yR * stride + wR) * Wp + wC) * size;
           copyRun<T>(rowAt + <usize>(r * outW) * size, from, outW, stride);
+          if (++yR == outH) {
+            yR = 0;
+            n++;
+          }
         }
         zeroRun<T>(rowAt + <usize>used * size, ld - used);
       }
@@ -361,27 +365,37 @@ function col2im<T>(
       for (let c = 0; c < C; c++) {
         const kd = (wR * f + wC) * C + c;
         const rowAt = dCols + <usize>kd * ld * size;
+        let n = firstRow / outH;
+        let yR = firstRow - n * outH;
         for (let r = 0; r < rowCount; r++) {
-          const n = (firstRow + r) / outH;
-          const yR = firstRow + r - n * outH;
           const to = dXp + <usize>(((n * C + c) * Hp + yR * stride + wR) * Wp + wC) * size;
           addRun<T>(to, rowAt + <usize>(r * outW) * size, outW, stride);
+          if (++yR == outH) {
+            yR = 0;
+            n++;
+          }
         }
       }
     }
   }
 }
 
-/** to[i] = from[i·step] for i < count; with step 1 a vector at a time. */
+/**
+ * to[i] = from[i·step] for i < count. With step 1, a vector at a time; the last vector may overlap the
+ * one before (it copies the same values again), so a run of 10 is 3 vector copies and no scalar tail.
+ */
 @inline
 function copyRun<T>(to: usize, from: usize, count: i32, step: i32): void {
   const size = sizeof<T>();
-  let i = 0;
-  if (step == 1) {
-    const lanes = 16 / <i32>size;
-    for (; i + lanes <= count; i += lanes) v128.store(to + <usize>i * size, v128.load(from + <usize>i * size));
+  const lanes = 16 / <i32>size;
+  if (step == 1 && count >= lanes) {
+    for (let i = 0; i < count; i += lanes) {
+      const at = <usize>min(i, count - lanes) * size;
+      v128.store(to + at, v128.load(from + at));
+    }
+    return;
   }
-  for (; i < count; i++) store<T>(to + <usize>i * size, load<T>(from + <usize>(i * step) * size));
+  for (let i = 0; i < count; i++) store<T>(to + <usize>i * size, load<T>(from + <usize>(i * step) * size));
 }
 
 /** to[i·step] += from[i] for i < count; with step 1 a vector at a time. */
