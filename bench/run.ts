@@ -49,7 +49,11 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-function measure(peer: Peer, run: () => void, counts = SLOW.includes(peer) ? RUNS.slow : RUNS.fast): { ms: number; runs: number } {
+function measure(
+  peer: Peer,
+  run: () => void,
+  counts = SLOW.includes(peer) ? RUNS.slow : RUNS.fast,
+): { ms: number; runs: number } {
   for (let i = 0; i < counts.warmup; i++) run();
   const times: number[] = [];
   for (let i = 0; i < counts.runs; i++) {
@@ -65,7 +69,11 @@ function measure(peer: Peer, run: () => void, counts = SLOW.includes(peer) ? RUN
 
 const convFlops = (outputs: number, f: number, C: number): number => 2 * outputs * f * f * C;
 
-const sobel = cl.tensor([[[[-1]], [[0]], [[1]]], [[[-2]], [[0]], [[2]]], [[[-1]], [[0]], [[1]]]]); // (3,3,1,1)
+const sobel = cl.tensor([
+  [[[-1]], [[0]], [[1]]],
+  [[[-2]], [[0]], [[2]]],
+  [[[-1]], [[0]], [[1]]],
+]); // (3,3,1,1)
 
 interface ConvWorkload {
   name: string;
@@ -78,10 +86,42 @@ interface ConvWorkload {
 }
 
 const convWorkloads: ConvWorkload[] = [
-  { name: 'W1', description: 'Sobel 3×3 on one 512×512 image', x: cl.rand([1, 512, 512, 1], 1), W: sobel, b: null, pad: 1, pool: false },
-  { name: 'W2', description: 'conv 8@5×5 on 64×32×32×3', x: cl.randn([64, 32, 32, 3], 2), W: cl.randn([5, 5, 3, 8], 3, 0.1), b: cl.randn([8], 4, 0.1), pad: 0, pool: false },
-  { name: 'W3', description: 'conv 16@5×5 on 64×14×14×8', x: cl.randn([64, 14, 14, 8], 5), W: cl.randn([5, 5, 8, 16], 6, 0.1), b: cl.randn([16], 7, 0.1), pad: 0, pool: false },
-  { name: 'W4', description: 'conv 6@5×5 same + max-pool 2 on 64×28×28×1', x: cl.rand([64, 28, 28, 1], 8), W: cl.randn([5, 5, 1, 6], 9, 0.2), b: cl.randn([6], 10, 0.1), pad: 2, pool: true },
+  {
+    name: 'W1',
+    description: 'Sobel 3×3 on one 512×512 image',
+    x: cl.rand([1, 512, 512, 1], 1),
+    W: sobel,
+    b: null,
+    pad: 1,
+    pool: false,
+  },
+  {
+    name: 'W2',
+    description: 'conv 8@5×5 on 64×32×32×3',
+    x: cl.randn([64, 32, 32, 3], 2),
+    W: cl.randn([5, 5, 3, 8], 3, 0.1),
+    b: cl.randn([8], 4, 0.1),
+    pad: 0,
+    pool: false,
+  },
+  {
+    name: 'W3',
+    description: 'conv 16@5×5 on 64×14×14×8',
+    x: cl.randn([64, 14, 14, 8], 5),
+    W: cl.randn([5, 5, 8, 16], 6, 0.1),
+    b: cl.randn([16], 7, 0.1),
+    pad: 0,
+    pool: false,
+  },
+  {
+    name: 'W4',
+    description: 'conv 6@5×5 same + max-pool 2 on 64×28×28×1',
+    x: cl.rand([64, 28, 28, 1], 8),
+    W: cl.randn([5, 5, 1, 6], 9, 0.2),
+    b: cl.randn([6], 10, 0.1),
+    pad: 2,
+    pool: true,
+  },
 ];
 
 function convWorkloadFlops(w: ConvWorkload): number {
@@ -199,7 +239,9 @@ function lenetStepWithOps(ops: Ops): (x: cl.Tensor, y: Int32Array) => void {
     const d3 = ops.denseBackward(cl.reluBackward(d4.dX, z3), flat, W3, b3);
     const dP2 = cl.reshape(d3.dX, p2.shape);
     const d2 = ops.conv2dBackward(cl.reluBackward(ops.pool2dBackward(dP2, a2, pool), z2), p1, W2, b2);
-    const d1 = ops.conv2dBackward(cl.reluBackward(ops.pool2dBackward(d2.dX, a1, pool), z1), x, W1, b1, { pad: 'same' });
+    const d1 = ops.conv2dBackward(cl.reluBackward(ops.pool2dBackward(d2.dX, a1, pool), z1), x, W1, b1, {
+      pad: 'same',
+    });
     const grads = [d1.dW, d1.db, d2.dW, d2.db, d3.dW, d3.db, d4.dW, d4.db, d5.dW, d5.db];
     params.forEach((p, i) => {
       const g = grads[i].data;
@@ -213,7 +255,10 @@ function epochWithOps(step: (x: cl.Tensor, y: Int32Array) => void): number {
   const start = now();
   for (let from = 0; from < cl.MNIST_SIZE; from += BATCH) {
     const size = Math.min(BATCH, cl.MNIST_SIZE - from);
-    step(cl.fromData(digits.data.subarray(from * 784, (from + size) * 784), [size, 28, 28, 1]), labels.subarray(from, from + size));
+    step(
+      cl.fromData(digits.data.subarray(from * 784, (from + size) * 784), [size, 28, 28, 1]),
+      labels.subarray(from, from + size),
+    );
   }
   return now() - start;
 }
@@ -247,7 +292,9 @@ interface TfLenet {
 }
 
 function tfLenet(): TfLenet {
-  const vars = initialParameters.map((p, i) => tf.variable(tf.tensor(p.values, p.shape), true, `lenet${i}_${tf.util.now()}`));
+  const vars = initialParameters.map((p, i) =>
+    tf.variable(tf.tensor(p.values, p.shape), true, `lenet${i}_${tf.util.now()}`),
+  );
   const [W1, b1, W2, b2, W3, b3, W4, b4, W5, b5] = vars as tf.Variable[];
   const optimizer = tf.train.sgd(LEARNING_RATE);
   const loss = (x: tf.Tensor4D, y: tf.Tensor2D) => (): tf.Scalar => {
@@ -289,10 +336,15 @@ function checkBackpropFilter(): void {
       const xT = tfTensor(x) as tf.Tensor4D;
       const dZT = tfTensor(dZ);
       // J = Σ conv2d(x, W)·dZ, so ∂J/∂W is conv2dBackward's dW; tfjs's gradient runs Conv2DBackpropFilter
-      return tf.grad((w: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(xT, w as tf.Tensor4D, 1, padName), dZT)))(tfTensor(W)).dataSync();
+      return tf
+        .grad((w: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(xT, w as tf.Tensor4D, 1, padName), dZT)))(tfTensor(W))
+        .dataSync();
     });
-    const worst = Math.max(...Array.from(got, (v: number, i) => Math.abs(v - want[i]) / (1 + Math.abs(want[i]))));
-    if (!(worst < 1e-4)) throw new Error(`bench: the wasm Conv2DBackpropFilter is wrong (pad ${padName}, error ${worst})`);
+    const worst = Math.max(
+      ...Array.from(got, (v: number, i) => Math.abs(v - want[i]) / (1 + Math.abs(want[i]))),
+    );
+    if (!(worst < 1e-4))
+      throw new Error(`bench: the wasm Conv2DBackpropFilter is wrong (pad ${padName}, error ${worst})`);
   }
 }
 
@@ -309,10 +361,13 @@ async function main(): Promise<void> {
   const record = (r: Result): void => {
     results.push(r);
     const ms = r.ms === null ? 'n/a' : `${r.ms.toFixed(r.ms < 10 ? 2 : 1)} ms`;
-    process.stderr.write(`  ${r.workload} ${r.peer}: ${ms}${r.estimated ? ' (estimated)' : ''} ${r.note ?? ''}\n`);
+    process.stderr.write(
+      `  ${r.workload} ${r.peer}: ${ms}${r.estimated ? ' (estimated)' : ''} ${r.note ?? ''}\n`,
+    );
   };
   process.stderr.write(`convlab bench (fast kernels loaded: ${cl.fastKernelsAvailable()})\n`);
-  if (!cl.fastKernelsAvailable()) throw new Error('bench: the SIMD kernels are not built; run `npm run build:wasm`');
+  if (!cl.fastKernelsAvailable())
+    throw new Error('bench: the SIMD kernels are not built; run `npm run build:wasm`');
   setWasmPaths(join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + '/');
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   tf.env().set('WASM_HAS_SIMD_SUPPORT', true);
@@ -355,10 +410,22 @@ async function main(): Promise<void> {
     model.backward(batchY);
     optimizer.step(model.parameters());
   });
-  record({ workload: 'W5', peer: 'lib', ...lib5, gflops: STEP_FLOPS / lib5.ms / 1e6, note: 'model API: sequential forward/backward + sgd' });
+  record({
+    workload: 'W5',
+    peer: 'lib',
+    ...lib5,
+    gflops: STEP_FLOPS / lib5.ms / 1e6,
+    note: 'model API: sequential forward/backward + sgd',
+  });
   const opsStep = lenetStepWithOps(fastOps);
   const ops5 = measure('lib', () => opsStep(batchX, batchY));
-  record({ workload: 'W5ops', peer: 'lib', ...ops5, gflops: STEP_FLOPS / ops5.ms / 1e6, note: 'ops: conv2d, pool2d, relu, dense on matmul' });
+  record({
+    workload: 'W5ops',
+    peer: 'lib',
+    ...ops5,
+    gflops: STEP_FLOPS / ops5.ms / 1e6,
+    note: 'ops: conv2d, pool2d, relu, dense on matmul',
+  });
   const referenceStep = lenetStepWithOps(referenceOps);
   const ref5 = measure('reference', () => referenceStep(batchX, batchY));
   for (const workload of ['W5', 'W5ops']) {
@@ -375,18 +442,43 @@ async function main(): Promise<void> {
     net.dispose();
     tfStep[peer] = m.ms;
     for (const workload of ['W5', 'W5ops']) {
-      record({ workload, peer, ...m, gflops: STEP_FLOPS / m.ms / 1e6, note: peer === 'tfjs-wasm' ? 'Conv2DBackpropFilter from bench/wasmBackpropFilter.ts' : undefined });
+      record({
+        workload,
+        peer,
+        ...m,
+        gflops: STEP_FLOPS / m.ms / 1e6,
+        note: peer === 'tfjs-wasm' ? 'Conv2DBackpropFilter from bench/wasmBackpropFilter.ts' : undefined,
+      });
     }
   }
 
   // E: one epoch over the 10,000 digits, once per peer that finishes one in seconds
   const epochModel = lenet();
   let start = now();
-  epochModel.fit(digits, labels, { epochs: 1, batchSize: BATCH, optimizer: cl.sgd({ learningRate: LEARNING_RATE }), seed: 0 });
+  epochModel.fit(digits, labels, {
+    epochs: 1,
+    batchSize: BATCH,
+    optimizer: cl.sgd({ learningRate: LEARNING_RATE }),
+    seed: 0,
+  });
   const libEpoch = now() - start;
-  record({ workload: 'E', peer: 'lib', ms: libEpoch, runs: 1, gflops: EPOCH_FLOPS / libEpoch / 1e6, note: 'model.fit, 1 epoch' });
+  record({
+    workload: 'E',
+    peer: 'lib',
+    ms: libEpoch,
+    runs: 1,
+    gflops: EPOCH_FLOPS / libEpoch / 1e6,
+    note: 'model.fit, 1 epoch',
+  });
   const opsEpoch = epochWithOps(lenetStepWithOps(fastOps));
-  record({ workload: 'Eops', peer: 'lib', ms: opsEpoch, runs: 1, gflops: EPOCH_FLOPS / opsEpoch / 1e6, note: 'the W5ops step over every batch' });
+  record({
+    workload: 'Eops',
+    peer: 'lib',
+    ms: opsEpoch,
+    runs: 1,
+    gflops: EPOCH_FLOPS / opsEpoch / 1e6,
+    note: 'the W5ops step over every batch',
+  });
   await useBackend('wasm');
   const net = tfLenet();
   const allX = tfTensor(digits) as tf.Tensor4D;
@@ -394,18 +486,35 @@ async function main(): Promise<void> {
   start = now();
   for (let from = 0; from < cl.MNIST_SIZE; from += BATCH) {
     const size = Math.min(BATCH, cl.MNIST_SIZE - from);
-    tf.tidy(() => net.step(tf.slice(allX, [from, 0, 0, 0], [size, 28, 28, 1]), tf.slice(allY, [from, 0], [size, 10])));
+    tf.tidy(() =>
+      net.step(tf.slice(allX, [from, 0, 0, 0], [size, 28, 28, 1]), tf.slice(allY, [from, 0], [size, 10])),
+    );
   }
   const wasmEpoch = now() - start;
   tf.dispose([allX, allY]);
   net.dispose();
   for (const workload of ['E', 'Eops']) {
-    record({ workload, peer: 'tfjs-wasm', ms: wasmEpoch, runs: 1, gflops: EPOCH_FLOPS / wasmEpoch / 1e6, note: 'in file order, 1 epoch' });
+    record({
+      workload,
+      peer: 'tfjs-wasm',
+      ms: wasmEpoch,
+      runs: 1,
+      gflops: EPOCH_FLOPS / wasmEpoch / 1e6,
+      note: 'in file order, 1 epoch',
+    });
     for (const [peer, stepMs] of [
       ['reference', ref5.ms],
       ['tfjs-cpu', tfStep['tfjs-cpu'] ?? NaN],
     ] as const) {
-      record({ workload, peer, ms: stepMs * EPOCH_STEPS, runs: 0, gflops: null, estimated: true, note: `${EPOCH_STEPS} × W5` });
+      record({
+        workload,
+        peer,
+        ms: stepMs * EPOCH_STEPS,
+        runs: 0,
+        gflops: null,
+        estimated: true,
+        note: `${EPOCH_STEPS} × W5`,
+      });
     }
   }
 
@@ -467,7 +576,8 @@ function printTable(results: Result[]): void {
   const header = ['', 'workload', ...PEERS, 'ref/lib', 'cpu/lib', 'wasm/lib'];
   const rows = WORKLOADS.map(([name, description]) => {
     const ratio = ratios(results)[name];
-    const r = (v: number | null | undefined): string => (v ? `${v >= 100 ? v.toFixed(0) : v.toFixed(1)}×` : 'n/a');
+    const r = (v: number | null | undefined): string =>
+      v ? `${v >= 100 ? v.toFixed(0) : v.toFixed(1)}×` : 'n/a';
     return [
       name,
       description,

@@ -10,7 +10,11 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-type KernelFunc = (args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs: tf.NamedAttrMap }) => tf.TensorInfo;
+type KernelFunc = (args: {
+  inputs: tf.NamedTensorInfoMap;
+  backend: tf.KernelBackend;
+  attrs: tf.NamedAttrMap;
+}) => tf.TensorInfo;
 
 function wasmKernel(name: string): KernelFunc {
   const kernel = tf.getKernel(name, 'wasm');
@@ -57,7 +61,9 @@ export function registerWasmConv2DBackpropFilter(): void {
       });
       const [, fH, fW] = dWT.shape;
       if (fH !== info.filterHeight || fW !== info.filterWidth) {
-        throw new Error(`bench: Conv2DBackpropFilter for wasm: got a ${fH}×${fW} gradient for a ${info.filterHeight}×${info.filterWidth} filter`);
+        throw new Error(
+          `bench: Conv2DBackpropFilter for wasm: got a ${fH}×${fW} gradient for a ${info.filterHeight}×${info.filterWidth} filter`,
+        );
       }
       const dW = transpose({ inputs: { x: dWT }, backend, attrs: { perm: [1, 2, 0, 3] } });
       for (const t of [xT, dyT, dWT]) backend.disposeData(t.dataId);

@@ -77,7 +77,11 @@ const convCase = fc
 
 type ConvCase = typeof convCase extends fc.Arbitrary<infer T> ? T : never;
 
-function convInputs({ m, H, W, C, K, f, seed, batched, dtype, layout }: ConvCase): { x: Tensor; w: Tensor; b: Tensor } {
+function convInputs({ m, H, W, C, K, f, seed, batched, dtype, layout }: ConvCase): {
+  x: Tensor;
+  w: Tensor;
+  b: Tensor;
+} {
   const shape = batched ? [m, H, W, C] : [H, W, C];
   const x = asLayout(randn(shape, seed, 1, dtype), layout);
   const w = asLayout(randn([f, f, C, K], seed + 1, 1, dtype), layout);
@@ -199,7 +203,9 @@ describe('fast kernels equal the teaching reference', () => {
     expect(() => conv2dReference(zeros([1, 6, 6, 1]), zeros([3, 3, 3, 8]))).to.throw(
       'conv2dReference: filter has 3 input channels but the input has 1 (input [1,6,6,1], filter [3,3,3,8])',
     );
-    expect(() => conv2dBackwardReference(zeros([1, 3, 3, 8]), zeros([1, 6, 6, 1]), zeros([3, 3, 1, 8]))).to.throw(
+    expect(() =>
+      conv2dBackwardReference(zeros([1, 3, 3, 8]), zeros([1, 6, 6, 1]), zeros([3, 3, 1, 8])),
+    ).to.throw(
       "conv2dBackwardReference: dZ has shape [1,3,3,8] but conv2d's output has shape [1,4,4,8] (input [1,6,6,1], filter [3,3,1,8])",
     );
     expect(() => pool2dReference(zeros([1, 6, 6, 1]), { size: 7 })).to.throw(
@@ -246,7 +252,11 @@ describe('matmul (the GEMM kernel dense can use)', () => {
           expect(got.shape).to.deep.equal([m, p]);
           expect(got.data).to.be.instanceOf(dtype === 'float64' ? Float64Array : Float32Array);
           const scale = Math.max(...want.flat().map(Math.abs));
-          expectClose(got, want, dtype === 'float64' ? { absolute: 1e-9 } : { relative: 2e-4, absolute: 2e-4 * scale });
+          expectClose(
+            got,
+            want,
+            dtype === 'float64' ? { absolute: 1e-9 } : { relative: 2e-4, absolute: 2e-4 * scale },
+          );
         },
       ),
       { numRuns: 200 },
@@ -254,7 +264,16 @@ describe('matmul (the GEMM kernel dense can use)', () => {
   });
 
   it('[[1,2],[3,4]]·[[5,6],[7,8]] = [[19,22],[43,50]]', () => {
-    const c = matmul(tensor([[1, 2], [3, 4]]), tensor([[5, 6], [7, 8]]));
+    const c = matmul(
+      tensor([
+        [1, 2],
+        [3, 4],
+      ]),
+      tensor([
+        [5, 6],
+        [7, 8],
+      ]),
+    );
     expect(c.shape).to.deep.equal([2, 2]);
     expect(Array.from(c.data)).to.deep.equal([19, 22, 43, 50]);
   });
@@ -263,10 +282,14 @@ describe('matmul (the GEMM kernel dense can use)', () => {
     expect(() => matmul(zeros([2, 3]), zeros([4, 5]))).to.throw(
       'matmul: a [2,3] has 3 columns but b [4,5] has 4 rows (a [2,3], b [4,5])',
     );
-    expect(() => matmul(zeros([2, 3]), zeros([4, 3]), { transposeB: false })).to.throw(/^matmul: a \[2,3\] has 3 columns/);
+    expect(() => matmul(zeros([2, 3]), zeros([4, 3]), { transposeB: false })).to.throw(
+      /^matmul: a \[2,3\] has 3 columns/,
+    );
     expect(() => matmul(zeros([3, 2]), zeros([4, 5]), { transposeA: true })).to.throw(
       'matmul: aᵀ [2,3] has 3 columns but b [4,5] has 4 rows (a [3,2], b [4,5])',
     );
-    expect(() => matmul(zeros([3]), zeros([3, 1]))).to.throw('matmul: a must have 2 dimensions, got 1 (a [3])');
+    expect(() => matmul(zeros([3]), zeros([3, 1]))).to.throw(
+      'matmul: a must have 2 dimensions, got 1 (a [3])',
+    );
   });
 });

@@ -55,7 +55,13 @@ export function prepareConv(
 }
 
 /** Checks that dZ has conv2d's output shape and returns it as a contiguous 4-D tensor. */
-export function prepareConvGradient(fn: string, dZ: Tensor, x: Tensor, W: Tensor, prepared: PreparedConv): Tensor {
+export function prepareConvGradient(
+  fn: string,
+  dZ: Tensor,
+  x: Tensor,
+  W: Tensor,
+  prepared: PreparedConv,
+): Tensor {
   const { batch, outChannels: K, outHeight, outWidth } = prepared.g;
   checkTensor(fn, 'dZ', dZ, [x.dimension]);
   const expected = prepared.batched ? [batch, outHeight, outWidth, K] : [outHeight, outWidth, K];

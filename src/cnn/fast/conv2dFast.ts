@@ -91,7 +91,21 @@ export function conv2dFast(
     for (let n = 0; n < batch; n++) {
       for (let yR = 0; yR < outH; yR += rowsPerBlock) {
         const count = Math.min(rowsPerBlock, outH - yR);
-        kernels.convStride1(planesAt, C, Hp, Wp, n, yR, roundUp(count * Wp, 8), wTAt, kPadded, Kd, colsAt, zTAt, ld);
+        kernels.convStride1(
+          planesAt,
+          C,
+          Hp,
+          Wp,
+          n,
+          yR,
+          roundUp(count * Wp, 8),
+          wTAt,
+          kPadded,
+          Kd,
+          colsAt,
+          zTAt,
+          ld,
+        );
         kernels.storeChannelsLast(zTAt, ld, K, count * outW, outW, Wp, biasAt, outAt, (n * outH + yR) * outW);
       }
     }
@@ -171,9 +185,31 @@ export function conv2dBackwardFast(
       for (let yR = 0; yR < outH; yR += rowsPerBlock) {
         const count = Math.min(rowsPerBlock, outH - yR);
         const columns = roundUp(count * Wp, 8);
-        const rowBase = ((n * C * Hp + yR) * Wp) * s;
-        kernels.loadChannelRows(dZAt, K, count * outW, outW, Wp, (n * outH + yR) * outW, dZTAt, ld, kPadded, dbAt);
-        kernels.gemmTransposedB(kdPadded, kPair, columns, planesAt + rowBase, 0, dZTAt, ld, dWAt, kPair, colsAt);
+        const rowBase = (n * C * Hp + yR) * Wp * s;
+        kernels.loadChannelRows(
+          dZAt,
+          K,
+          count * outW,
+          outW,
+          Wp,
+          (n * outH + yR) * outW,
+          dZTAt,
+          ld,
+          kPadded,
+          dbAt,
+        );
+        kernels.gemmTransposedB(
+          kdPadded,
+          kPair,
+          columns,
+          planesAt + rowBase,
+          0,
+          dZTAt,
+          ld,
+          dWAt,
+          kPair,
+          colsAt,
+        );
         kernels.gemm(kdPadded, columns, K, wAt, K, dZTAt, ld, dColsAt, ld, false);
         kernels.addWindowRows(dColsAt, ld, Kd, columns, colsAt, dPlanesAt + rowBase);
       }

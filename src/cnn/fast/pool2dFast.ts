@@ -10,7 +10,17 @@ import { copyIn, KernelSet, workspace } from './wasmKernels';
 
 /** pool2d of a 4-D x as a contiguous (m, H', W', C) array in `dtype`. */
 export function pool2dFast(kernels: KernelSet, dtype: DType, x4: Tensor, g: PoolGeometry): FloatArray {
-  const { batch, inHeight: H, inWidth: W, channels: C, size: f, stride, mode, outHeight: outH, outWidth: outW } = g;
+  const {
+    batch,
+    inHeight: H,
+    inWidth: W,
+    channels: C,
+    size: f,
+    stride,
+    mode,
+    outHeight: outH,
+    outWidth: outW,
+  } = g;
   const outCount = batch * outH * outW * C;
   const { heap, at } = workspace(dtype, [batch * H * W * C, outCount]);
   const [xAt, outAt] = at;
@@ -21,8 +31,24 @@ export function pool2dFast(kernels: KernelSet, dtype: DType, x4: Tensor, g: Pool
 }
 
 /** pool2dBackward: dX (x's size, contiguous, in `dtype`) from dA (pool2d's output, 4-D). */
-export function pool2dBackwardFast(kernels: KernelSet, dtype: DType, dA4: Tensor, x4: Tensor, g: PoolGeometry): FloatArray {
-  const { batch, inHeight: H, inWidth: W, channels: C, size: f, stride, mode, outHeight: outH, outWidth: outW } = g;
+export function pool2dBackwardFast(
+  kernels: KernelSet,
+  dtype: DType,
+  dA4: Tensor,
+  x4: Tensor,
+  g: PoolGeometry,
+): FloatArray {
+  const {
+    batch,
+    inHeight: H,
+    inWidth: W,
+    channels: C,
+    size: f,
+    stride,
+    mode,
+    outHeight: outH,
+    outWidth: outW,
+  } = g;
   const xCount = batch * H * W * C;
   const { heap, at } = workspace(dtype, [xCount, batch * outH * outW * C, xCount, 16]);
   const [xAt, dAAt, dXAt, scratchAt] = at;

@@ -13,18 +13,142 @@ type Pointer = number;
 export interface KernelSet {
   /** Bytes per element. */
   size: 4 | 8;
-  gemm(rows: number, cols: number, depth: number, a: Pointer, lda: number, b: Pointer, ldb: number, c: Pointer, ldc: number, accumulate: boolean): void;
-  gemmTransposedB(rows: number, cols: number, depth: number, a: Pointer, lda: number, b: Pointer, ldb: number, c: Pointer, ldc: number, offsets: Pointer): void;
-  addWindowRows(dCols: Pointer, ld: number, Kd: number, columns: number, offsets: Pointer, base: Pointer): void;
+  gemm(
+    rows: number,
+    cols: number,
+    depth: number,
+    a: Pointer,
+    lda: number,
+    b: Pointer,
+    ldb: number,
+    c: Pointer,
+    ldc: number,
+    accumulate: boolean,
+  ): void;
+  gemmTransposedB(
+    rows: number,
+    cols: number,
+    depth: number,
+    a: Pointer,
+    lda: number,
+    b: Pointer,
+    ldb: number,
+    c: Pointer,
+    ldc: number,
+    offsets: Pointer,
+  ): void;
+  addWindowRows(
+    dCols: Pointer,
+    ld: number,
+    Kd: number,
+    columns: number,
+    offsets: Pointer,
+    base: Pointer,
+  ): void;
   toPaddedPlanes(x: Pointer, batch: number, H: number, W: number, C: number, pad: number, xp: Pointer): void;
-  fromPaddedPlanes(dXp: Pointer, batch: number, H: number, W: number, C: number, pad: number, dX: Pointer): void;
-  im2col(xp: Pointer, C: number, Hp: number, Wp: number, f: number, stride: number, outH: number, outW: number, firstRow: number, rowCount: number, cols: Pointer, ld: number): void;
-  col2im(dCols: Pointer, ld: number, C: number, Hp: number, Wp: number, f: number, stride: number, outH: number, outW: number, firstRow: number, rowCount: number, dXp: Pointer): void;
-  storeChannelsLast(zT: Pointer, ld: number, K: number, count: number, rowLength: number, pitch: number, bias: Pointer, out: Pointer, first: number): void;
-  convStride1(xp: Pointer, C: number, Hp: number, Wp: number, n: number, yRFirst: number, columns: number, wT: Pointer, kPadded: number, Kd: number, offsets: Pointer, zT: Pointer, ld: number): void;
-  pool(x: Pointer, batch: number, H: number, W: number, C: number, f: number, stride: number, outH: number, outW: number, average: boolean, out: Pointer): void;
-  poolBackward(dA: Pointer, x: Pointer, batch: number, H: number, W: number, C: number, f: number, stride: number, outH: number, outW: number, average: boolean, dX: Pointer, scratch: Pointer): void;
-  loadChannelRows(dZ: Pointer, K: number, count: number, rowLength: number, pitch: number, first: number, dZT: Pointer, ld: number, kPadded: number, db: Pointer): void;
+  fromPaddedPlanes(
+    dXp: Pointer,
+    batch: number,
+    H: number,
+    W: number,
+    C: number,
+    pad: number,
+    dX: Pointer,
+  ): void;
+  im2col(
+    xp: Pointer,
+    C: number,
+    Hp: number,
+    Wp: number,
+    f: number,
+    stride: number,
+    outH: number,
+    outW: number,
+    firstRow: number,
+    rowCount: number,
+    cols: Pointer,
+    ld: number,
+  ): void;
+  col2im(
+    dCols: Pointer,
+    ld: number,
+    C: number,
+    Hp: number,
+    Wp: number,
+    f: number,
+    stride: number,
+    outH: number,
+    outW: number,
+    firstRow: number,
+    rowCount: number,
+    dXp: Pointer,
+  ): void;
+  storeChannelsLast(
+    zT: Pointer,
+    ld: number,
+    K: number,
+    count: number,
+    rowLength: number,
+    pitch: number,
+    bias: Pointer,
+    out: Pointer,
+    first: number,
+  ): void;
+  convStride1(
+    xp: Pointer,
+    C: number,
+    Hp: number,
+    Wp: number,
+    n: number,
+    yRFirst: number,
+    columns: number,
+    wT: Pointer,
+    kPadded: number,
+    Kd: number,
+    offsets: Pointer,
+    zT: Pointer,
+    ld: number,
+  ): void;
+  pool(
+    x: Pointer,
+    batch: number,
+    H: number,
+    W: number,
+    C: number,
+    f: number,
+    stride: number,
+    outH: number,
+    outW: number,
+    average: boolean,
+    out: Pointer,
+  ): void;
+  poolBackward(
+    dA: Pointer,
+    x: Pointer,
+    batch: number,
+    H: number,
+    W: number,
+    C: number,
+    f: number,
+    stride: number,
+    outH: number,
+    outW: number,
+    average: boolean,
+    dX: Pointer,
+    scratch: Pointer,
+  ): void;
+  loadChannelRows(
+    dZ: Pointer,
+    K: number,
+    count: number,
+    rowLength: number,
+    pitch: number,
+    first: number,
+    dZT: Pointer,
+    ld: number,
+    kPadded: number,
+    db: Pointer,
+  ): void;
 }
 
 interface Module {
@@ -38,7 +162,10 @@ const PAGE = 65536;
 
 /** Where the .wasm is: beside this file in dist/, or in dist/ when running the sources (tests, bench). */
 function wasmPath(): string | undefined {
-  const candidates = [join(__dirname, WASM_FILE), join(__dirname, '..', '..', '..', 'dist', 'cnn', 'fast', WASM_FILE)];
+  const candidates = [
+    join(__dirname, WASM_FILE),
+    join(__dirname, '..', '..', '..', 'dist', 'cnn', 'fast', WASM_FILE),
+  ];
   return candidates.find((path) => existsSync(path));
 }
 

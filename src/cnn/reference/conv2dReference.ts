@@ -13,7 +13,18 @@ import { allocate, dtypeOf, FloatArray, fromData, Tensor, zeros } from '../tenso
  */
 export function conv2dReference(x: Tensor, W: Tensor, b?: Tensor | null, options: ConvOptions = {}): Tensor {
   const { x: x4, W: w, b: bias, g, batched } = prepareConv('conv2dReference', x, W, b, options);
-  const { batch, inHeight, inWidth, inChannels: C, filterSize: f, outChannels: K, stride, pad, outHeight, outWidth } = g;
+  const {
+    batch,
+    inHeight,
+    inWidth,
+    inChannels: C,
+    filterSize: f,
+    outChannels: K,
+    stride,
+    pad,
+    outHeight,
+    outWidth,
+  } = g;
   const out = zeros([batch, outHeight, outWidth, K], dtypeOf(x));
   const z = out.data;
   const xd = x4.data;
@@ -64,7 +75,18 @@ export function conv2dBackwardReference(
   const fn = 'conv2dBackwardReference';
   const prepared = prepareConv(fn, x, W, b, options);
   const { x: x4, W: w, g } = prepared;
-  const { batch, inHeight, inWidth, inChannels: C, filterSize: f, outChannels: K, stride, pad, outHeight, outWidth } = g;
+  const {
+    batch,
+    inHeight,
+    inWidth,
+    inChannels: C,
+    filterSize: f,
+    outChannels: K,
+    stride,
+    pad,
+    outHeight,
+    outWidth,
+  } = g;
   const dzd = prepareConvGradient(fn, dZ, x, W, prepared).data;
   const xd = x4.data;
   const wd = w.data;
