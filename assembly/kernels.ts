@@ -571,8 +571,9 @@ function pool<T>(
 /**
  * Gradient of pool into dX (zeroed by the caller): max sends each dA value to the first maximum of its
  * window (row by row), average spreads it evenly over the f·f cells; overlapping windows add up.
- * For max, a vector of channels finds its winning cells together (as cell numbers wR·f + wC, held in
- * lanes of T and parked in `scratch`, 16 bytes), then each lane adds its gradient to its own cell.
+ * For max, a vector of channels finds its winning cells together (each as its offset (wR·W + wC)·C from
+ * the window's corner, held in lanes of T, exact below 2²⁴, and parked in `scratch`, 16 bytes), then each
+ * lane adds its gradient to its own cell.
  */
 @inline
 function poolBackward<T>(
@@ -593,6 +594,8 @@ function poolBackward<T>(
   const size = sizeof<T>();
   const lanes = 16 / <i32>size;
   const share = <T>1 / <T>(f * f);
+  // the vector path holds cell offsets in lanes of T: f32 counts exactly only below 2²⁴
+  const vectors = !average && (sizeof<T>() == 8 || <i64>f * W * C < 1 << 24);
   let from = dA;
   for (let n = 0; n < batch; n++) {
     for (let yR = 0; yR < outH; yR++) {
@@ -601,7 +604,7 @@ function poolBackward<T>(
         const grads = from;
         from += <usize>C * size;
         let c = 0;
-        if (!average) {
+        if (vectors) {
           // as in pool: a last, partial vector overlaps the one before; its lanes below `fresh` were done
           for (let next = 0; C >= lanes && next < C; next += lanes) {
             c = min(next, C - lanes);
@@ -614,16 +617,14 @@ function poolBackward<T>(
                 const v = v128.load(at);
                 const better = v128.gt<T>(v, best);
                 best = v128.bitselect(v, best, better);
-                bestCell = v128.bitselect(v128.splat<T>(<T>(wR * f + wC)), bestCell, better);
+                bestCell = v128.bitselect(v128.splat<T>(<T>((wR * W + wC) * C)), bestCell, better);
                 at += <usize>C * size;
               }
             }
             v128.store(scratch, bestCell);
             for (let lane = fresh; lane < lanes; lane++) {
               const cell = <i32>load<T>(scratch + <usize>lane * size);
-              const wR = cell / f;
-              const wC = cell - wR * f;
-              const to = dX + corner + <usize>((wR * W + wC) * C + c + lane) * size;
+              const to = dX + corner + <usize>(cell + c + lane) * size;
               store<T>(to, load<T>(to) + load<T>(grads + <usize>(c + lane) * size));
             }
             c += lanes;
