@@ -5,11 +5,14 @@
  */
 import { Command, UsageError } from './commands/command';
 import { courseCommand } from './commands/course';
+import { gradeCommand } from './commands/grade';
+import { releaseCommand } from './commands/release';
+import { validateCommand } from './commands/validate';
 import { runCommand } from './commands/run';
 import { startCommand } from './commands/start';
 import { exitOnSignals, runCleanups } from './shutdown';
 
-const commands: Command[] = [startCommand, runCommand, courseCommand];
+const commands: Command[] = [startCommand, runCommand, courseCommand, releaseCommand, gradeCommand, validateCommand];
 
 function help(): string {
   const width = Math.max(...commands.map((command) => command.name.length));

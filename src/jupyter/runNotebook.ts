@@ -17,6 +17,13 @@ export interface RunNotebookOptions {
   onCellDone?: (cellIndex: number) => void;
   /** Seconds to wait for the kernel to start. Default 120. */
   kernelStartSeconds?: number;
+  /**
+   * Run this notebook instead of reading `file` (which then only decides the kernel's folder and the
+   * session's name, and need not exist). The grader uses it so that hidden tests never touch the disk.
+   */
+  notebook?: Notebook;
+  /** Bytes of output a cell may send before the kernel is interrupted (a flood). Default: no limit. */
+  maxOutputBytes?: number;
 }
 
 /** One failed cell, with what a person needs to find and fix it. */
@@ -80,7 +87,7 @@ export async function runNotebook(
   options: RunNotebookOptions = {},
 ): Promise<RunNotebookResult> {
   const started = Date.now();
-  const notebook = readNotebook(file);
+  const notebook = options.notebook ?? readNotebook(file);
   const timeoutMs = (options.timeoutSeconds ?? 300) * 1000;
   const failures: CellFailure[] = [];
   const collector = new OutputCollector();
@@ -126,7 +133,7 @@ export async function runNotebook(
     for (let index = 0; index < notebook.cells.length; index++) {
       const cell = notebook.cells[index];
       if (cell.cell_type !== 'code' || cellSource(cell).trim() === '') continue;
-      const outcome = await executeCell(kernel, cell, collector, timeoutMs, died);
+      const outcome = await executeCell(kernel, cell, collector, timeoutMs, died, options.maxOutputBytes);
       cellsRun++;
       options.onCellDone?.(index);
       if (outcome.status === 'ok') continue;
@@ -135,6 +142,8 @@ export async function runNotebook(
       const note =
         outcome.status === 'timeout'
           ? `convlab: cell timed out after ${timeoutMs / 1000} s and the kernel was interrupted`
+          : outcome.status === 'output-limit'
+            ? `convlab: cell output passed ${options.maxOutputBytes} bytes and the kernel was interrupted`
           : outcome.status === 'unresponsive'
             ? `convlab: cell timed out after ${timeoutMs / 1000} s and the kernel did not answer the interrupt`
             : outcome.status === 'died'
@@ -142,8 +151,8 @@ export async function runNotebook(
               : undefined;
       const stderr = collector.stderrText();
       const error = collector.failCell(note)!;
-      if (timedOut) {
-        error.ename = 'CellTimeoutError';
+      if (timedOut || outcome.status === 'output-limit') {
+        error.ename = timedOut ? 'CellTimeoutError' : 'OutputLimitError';
         error.evalue = note!.replace(/^convlab: /, '');
       }
       failures.push({
@@ -174,6 +183,7 @@ type CellOutcome =
   | { status: 'ok' }
   | { status: 'error' }
   | { status: 'timeout' }
+  | { status: 'output-limit' }
   | { status: 'unresponsive' }
   | { status: 'died'; detail: string };
 
@@ -184,23 +194,35 @@ async function executeCell(
   collector: OutputCollector,
   timeoutMs: number,
   died: Promise<string>,
+  maxOutputBytes = Infinity,
 ): Promise<CellOutcome> {
   // Retry while the kernel answers `abort`: that is tslab's short window after an earlier error.
   for (let attempt = 0; ; attempt++) {
     collector.startCell(cell);
     cell.execution_count = null;
     const future = kernel.requestExecute({ code: cellSource(cell), stop_on_error: true, allow_stdin: false });
-    future.onIOPub = (message) =>
-      collector.handle(message.header.msg_type, message.content as Record<string, unknown>);
+    // Past the output limit further output is dropped (it would fill memory) and the cell is stopped.
+    let outputBytes = 0;
+    let flooded: () => void = () => undefined;
+    const flood = new Promise<'output-limit'>((resolve) => (flooded = () => resolve('output-limit')));
+    future.onIOPub = (message) => {
+      const type = message.header.msg_type;
+      if (type === 'stream' || type === 'display_data' || type === 'execute_result' || type === 'update_display_data') {
+        outputBytes += JSON.stringify(message.content).length;
+        if (outputBytes > maxOutputBytes) return flooded();
+      }
+      collector.handle(type, message.content as Record<string, unknown>);
+    };
 
     const reply = future.done.then((message) => message as KernelMessage.IExecuteReplyMsg);
     const result = await Promise.race([
       reply,
       died.then((detail) => ({ died: detail })),
       sleep(timeoutMs).then(() => 'timeout' as const),
+      flood,
     ]);
 
-    if (result === 'timeout') {
+    if (result === 'timeout' || result === 'output-limit') {
       await kernel.interrupt().catch(() => undefined);
       // The kernel answers an interrupted cell with an error reply; give it a while to do so.
       const afterInterrupt = await Promise.race([
@@ -212,7 +234,7 @@ async function executeCell(
       if (afterInterrupt === 'silent' || afterInterrupt === 'died') return { status: 'unresponsive' };
       cell.execution_count = afterInterrupt.content.execution_count ?? null;
       await sleep(250); // the abort window after the interrupted cell's error
-      return { status: 'timeout' };
+      return { status: result };
     }
     if ('died' in result) {
       future.dispose();

@@ -1,0 +1,134 @@
+#!/usr/bin/env node
+// The grading sandbox kernel, used by `convlab grade` and `convlab validate` (see
+// src/jupyter/grading/sandbox.ts, which prepares the folder this kernel runs in).
+//
+// Jupyter runs `node {resource_dir}/launch.js {connection_file}` in the notebook's folder. This
+// launcher is trusted: it reads the connection file and the sandbox settings, then starts the real
+// kernel (the same tslab the `convlab` kernel runs) in a second Node process that has
+//   - Node's permission model on: it may read only the sandbox folder (the one holding
+//     convlab-sandbox.json), the repository's dist/, node_modules/ and data/, and its connection
+//     file; it may write nowhere, start no processes and no worker threads;
+//   - a clean environment (no JUPYTER_TOKEN, nothing of the grader's but PATH and locale);
+//   - a V8 heap limit (--max-old-space-size) and, watched from here, a resident-memory limit that
+//     also catches typed arrays (they live outside the V8 heap);
+//   - guard.js preloaded, so `process.kill` can signal only the kernel itself.
+// Jupyter signals the whole process group (interrupt, kill), which holds both processes.
+'use strict';
+const { execFileSync, spawn } = require('child_process');
+const fs = require('fs');
+const path = require('path');
+
+const SETTINGS_FILE = 'convlab-sandbox.json';
+const repoRoot = path.resolve(__dirname, '..', '..');
+const connectionFile = process.argv[2];
+
+function fail(message) {
+  console.error(`convlab grading kernel: ${message}`);
+  process.exit(2);
+}
+
+/** The nearest folder at or above `start` holding the sandbox settings. */
+function findSandbox(start) {
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, SETTINGS_FILE))) return dir;
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
+function positiveInteger(value, fallback, name) {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value <= 0) fail(`${SETTINGS_FILE}: ${name} must be a positive integer, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+if (!connectionFile) fail('usage: node launch.js CONNECTION_FILE (Jupyter passes it)');
+const sandbox = findSandbox(process.cwd());
+if (!sandbox) {
+  fail(
+    `no ${SETTINGS_FILE} in ${process.cwd()} or above: this kernel only runs in a folder prepared ` +
+      'by `convlab grade`; use the "TypeScript (convlab)" kernel for your own work',
+  );
+}
+let settings;
+try {
+  settings = JSON.parse(fs.readFileSync(path.join(sandbox, SETTINGS_FILE), 'utf8'));
+} catch (error) {
+  fail(`cannot read ${path.join(sandbox, SETTINGS_FILE)}: ${error.message}`);
+}
+const heapMb = positiveInteger(settings.heapMb, 512, 'heapMb');
+const memoryMb = positiveInteger(settings.memoryMb, 1536, 'memoryMb');
+
+/** A path as the permission model compares it: absolute, symlinks resolved where it exists. */
+function real(file) {
+  try {
+    return fs.realpathSync(file);
+  } catch {
+    return path.resolve(file);
+  }
+}
+
+const readable = [
+  sandbox,
+  path.join(repoRoot, 'dist'),
+  path.join(repoRoot, 'node_modules'),
+  path.join(repoRoot, 'data'),
+  path.join(repoRoot, 'kernels', 'convlab', 'launch.js'),
+  path.join(__dirname, 'guard.js'),
+  connectionFile,
+  // zeromq's loader asks whether it runs on Alpine (musl) before loading its addon
+  '/etc/alpine-release',
+].map(real);
+
+// Node 20 calls it --experimental-permission; Node 22 and later --permission.
+const permissionFlag = process.allowedNodeEnvironmentFlags.has('--permission')
+  ? '--permission'
+  : '--experimental-permission';
+const nodeArgs = [
+  permissionFlag,
+  ...readable.map((file) => `--allow-fs-read=${file}`),
+  // tslab talks to Jupyter through zeromq, a native addon
+  '--allow-addons',
+  `--max-old-space-size=${heapMb}`,
+  '--disable-warning=ExperimentalWarning',
+  '--require',
+  real(path.join(__dirname, 'guard.js')),
+  real(path.join(repoRoot, 'kernels', 'convlab', 'launch.js')),
+  real(connectionFile),
+];
+
+// Only what a kernel needs: the grader's environment may hold secrets (JUPYTER_TOKEN above all).
+const passed = ['PATH', 'LANG', 'LC_ALL', 'LC_CTYPE', 'TZ', 'CONVLAB_TEST_MARK'];
+const env = { HOME: sandbox, CONVLAB_SANDBOX: '1' };
+for (const name of passed) if (process.env[name] !== undefined) env[name] = process.env[name];
+
+const kernel = spawn(process.execPath, nodeArgs, { cwd: process.cwd(), env, stdio: 'inherit' });
+
+// Jupyter interrupts by signalling the process group: the kernel gets SIGINT itself.
+process.on('SIGINT', () => undefined);
+process.on('SIGTERM', () => kernel.kill('SIGTERM'));
+process.on('exit', () => kernel.kill('SIGKILL'));
+kernel.on('exit', (code, signal) => {
+  clearInterval(watch);
+  process.exit(code ?? 128 + (signal ? require('os').constants.signals[signal] : 1));
+});
+
+/** Resident memory of the kernel in MB (Linux: /proc; elsewhere: ps). */
+function residentMb(pid) {
+  try {
+    if (process.platform === 'linux') {
+      const match = /^VmRSS:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+      return match ? Number(match[1]) / 1024 : 0;
+    }
+    return Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)], { encoding: 'utf8' })) / 1024;
+  } catch {
+    return 0;
+  }
+}
+
+const watch = setInterval(() => {
+  const used = residentMb(kernel.pid);
+  if (used > memoryMb) {
+    console.error(`convlab grading kernel: the kernel used ${Math.round(used)} MB (limit ${memoryMb} MB) and was stopped`);
+    kernel.kill('SIGKILL');
+  }
+}, 200);

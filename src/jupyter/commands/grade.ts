@@ -1,0 +1,104 @@
+/**
+ * `convlab grade --source DIR --submissions DIR --out DIR`: autogrades every student's notebooks.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { Notebook, readNotebook } from '../notebookFormat';
+import { ExerciseFormatError } from '../grading/exerciseFormat';
+import { writeFeedback } from '../grading/feedbackHtml';
+import { writeGrades } from '../grading/gradeRecords';
+import { SubmissionJob, exerciseSummary, gradeSubmissions, loadExercises, teacherRuns } from '../grading/gradingEngine';
+import { gradingCommandOptions, gradingCommandUsage, openGradingSession } from '../grading/gradingSession';
+import { Command, UsageError, parseCommandLine } from './command';
+import { expandNotebookArguments } from './run';
+
+const usage = `usage: convlab grade --source DIR --submissions DIR --out DIR [options]
+
+Grades submissions/<student>/<exercise>.ipynb for every student folder and every source notebook
+<exercise>.ipynb in --source. Each submission is rebuilt in the teacher's cell order (the teacher's
+test and read-only cells, the student's solution cells by id), run in a fresh sandboxed kernel with
+the hidden tests last, and each test cell scores its points when it runs without error and every
+value it records matches the teacher's solution. Writes DIR/grades.csv, DIR/grades.json and
+DIR/feedback/<student>.html. Submissions are never modified.
+
+options:
+  --source DIR        the source (teacher) notebooks, or one notebook
+  --submissions DIR   one folder per student
+  --out DIR           where the grades and feedback go
+${gradingCommandUsage}
+  -h, --help          show this help`;
+
+/** Bigger than any honest exercise notebook: reading it would only cost the grader memory. */
+const maxSubmissionBytes = 20_000_000;
+
+function loadSubmission(file: string): Notebook | undefined {
+  if (!fs.existsSync(file)) return undefined;
+  const size = fs.statSync(file).size;
+  if (size > maxSubmissionBytes) throw new Error(`the file is ${size} bytes, more than ${maxSubmissionBytes}`);
+  return readNotebook(file);
+}
+
+export const gradeCommand: Command = {
+  name: 'grade',
+  summary: 'autograde submissions/<student>/<exercise>.ipynb: grades.csv, grades.json, feedback pages',
+  usage,
+  async main(args) {
+    const { values, positionals } = parseCommandLine('grade', args, {
+      source: { type: 'string' },
+      submissions: { type: 'string' },
+      out: { type: 'string' },
+      ...gradingCommandOptions,
+    });
+    if (positionals.length > 0) throw new UsageError(`convlab grade: unexpected argument '${positionals[0]}'`);
+    for (const name of ['source', 'submissions', 'out'] as const) {
+      if (!values[name]) throw new UsageError(`convlab grade: --${name} DIR is required`);
+    }
+    const submissionsDir = values.submissions!;
+    if (!fs.existsSync(submissionsDir) || !fs.statSync(submissionsDir).isDirectory()) {
+      throw new UsageError(`convlab grade: --submissions ${submissionsDir} is not a folder`);
+    }
+    let exercises;
+    try {
+      exercises = loadExercises(expandNotebookArguments('grade', [values.source!]));
+    } catch (error) {
+      if (!(error instanceof ExerciseFormatError)) throw error;
+      process.stderr.write(`convlab grade: ${error.message}\n`);
+      return 1;
+    }
+    const students = fs
+      .readdirSync(submissionsDir, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'))
+      .map((entry) => entry.name)
+      .sort();
+    const jobs: SubmissionJob[] = students.flatMap((student) =>
+      exercises.map((exercise) => ({
+        student,
+        exercise,
+        load: () => loadSubmission(path.join(submissionsDir, student, `${exercise.name}.ipynb`)),
+      })),
+    );
+
+    const session = await openGradingSession('grade', values);
+    try {
+      let expected;
+      try {
+        expected = await teacherRuns(exercises, session.options);
+      } catch (error) {
+        if (!(error instanceof ExerciseFormatError)) throw error;
+        process.stderr.write(`convlab grade: cannot grade: ${error.message}\n(convlab validate checks the sources)\n`);
+        return 1;
+      }
+      const grades = await gradeSubmissions(jobs, expected, session.options);
+      const files = writeGrades(values.out!, exercises.map(exerciseSummary), grades);
+      const pages = writeFeedback(values.out!, grades);
+      process.stderr.write(
+        `graded ${grades.filter((g) => g.status === 'graded').length} of ${grades.length} submission(s) ` +
+          `(${students.length} student(s) × ${exercises.length} exercise(s)): ` +
+          `${files.map((file) => path.relative(process.cwd(), file)).join(', ')}, ${pages.length} feedback page(s)\n`,
+      );
+      return 0;
+    } finally {
+      await session.close();
+    }
+  },
+};

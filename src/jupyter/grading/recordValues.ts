@@ -1,0 +1,234 @@
+/**
+ * The values test cells record, as plain JSON, and how two of them are compared. Runs in two places:
+ * inside a kernel (testKit's `check` and `record`) and in the grader, which compares a student's
+ * values with the teacher's outside any kernel.
+ */
+
+export interface SpecialNumber {
+  $number: 'NaN' | 'Infinity' | '-Infinity';
+}
+export interface UndefinedValue {
+  $undefined: true;
+}
+/** A tensor: its shape and its values in row-major order (non-finite ones as 'NaN', 'Infinity'…). */
+export interface TensorValue {
+  $tensor: number[];
+  values: Array<number | string>;
+}
+export interface ObjectValue {
+  [key: string]: RecordValue;
+}
+
+/** A recorded value: JSON with tensors, non-finite numbers and `undefined` spelled out. */
+export type RecordValue =
+  | number
+  | string
+  | boolean
+  | null
+  | SpecialNumber
+  | UndefinedValue
+  | TensorValue
+  | RecordValue[]
+  | ObjectValue;
+
+// Values from a student's kernel are untrusted JSON: the guards check the shape, not just a key.
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isSpecialNumber = (v: unknown): v is SpecialNumber =>
+  isObject(v) && (v.$number === 'NaN' || v.$number === 'Infinity' || v.$number === '-Infinity');
+const isUndefinedValue = (v: unknown): v is UndefinedValue => isObject(v) && v.$undefined === true;
+const isTensorValue = (v: unknown): v is TensorValue =>
+  isObject(v) && Array.isArray(v.$tensor) && v.$tensor.every((d) => Number.isInteger(d)) && Array.isArray(v.values);
+
+/** How close two numbers must be: |actual − expected| ≤ atol + rtol·|expected|. */
+export interface Tolerance {
+  atol?: number;
+  rtol?: number;
+}
+
+export const defaultTolerance: Required<Tolerance> = { atol: 1e-5, rtol: 1e-4 };
+
+/** More numbers than this in one record is a mistake (or a flood). */
+const maxNumbers = 1_000_000;
+
+interface NdArrayLike {
+  shape: number[];
+  stride: number[];
+  offset: number;
+  data: ArrayLike<number>;
+}
+
+function isNdArray(value: unknown): value is NdArrayLike {
+  const v = value as NdArrayLike;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    Array.isArray(v.shape) &&
+    Array.isArray(v.stride) &&
+    typeof v.offset === 'number' &&
+    v.data !== undefined &&
+    typeof v.data.length === 'number'
+  );
+}
+
+function encodeNumber(n: number): number | { $number: 'NaN' | 'Infinity' | '-Infinity' } {
+  if (Number.isFinite(n)) return n;
+  return { $number: Number.isNaN(n) ? 'NaN' : n > 0 ? 'Infinity' : '-Infinity' };
+}
+
+/** An ndarray view's values in row-major order (any strides, any offset). */
+function viewValues(a: NdArrayLike): number[] {
+  const size = a.shape.reduce((p, d) => p * d, 1);
+  if (size > maxNumbers) throw new Error(`record: a tensor of ${size} values is too large (limit ${maxNumbers})`);
+  const out: number[] = [];
+  const walk = (axis: number, at: number): void => {
+    if (axis === a.shape.length) {
+      out.push(Number(a.data[at]));
+      return;
+    }
+    for (let i = 0; i < a.shape[axis]; i++) walk(axis + 1, at + i * a.stride[axis]);
+  };
+  walk(0, a.offset);
+  return out;
+}
+
+/**
+ * Turns what a test computed into a RecordValue: numbers, strings, booleans, null, undefined,
+ * arrays, typed arrays, plain objects (keys sorted) and ndarray tensors (shape + row-major values).
+ * Throws on functions, symbols, bigints, cycles and very large values.
+ */
+export function encodeValue(value: unknown, where = 'value'): RecordValue {
+  let numbers = 0;
+  const seen = new Set<object>();
+  const encode = (v: unknown, at: string): RecordValue => {
+    if (v === null) return null;
+    if (v === undefined) return { $undefined: true };
+    if (typeof v === 'number') return encodeNumber(v);
+    if (typeof v === 'string' || typeof v === 'boolean') return v;
+    if (typeof v !== 'object') throw new Error(`record: cannot record a ${typeof v} (at ${at})`);
+    if (seen.has(v)) throw new Error(`record: the value refers to itself (at ${at})`);
+    seen.add(v);
+    try {
+      if (isNdArray(v)) {
+        const values = viewValues(v).map((n) => {
+          const e = encodeNumber(n);
+          return typeof e === 'number' ? e : e.$number;
+        });
+        numbers += values.length;
+        return { $tensor: v.shape.slice(), values };
+      }
+      if (ArrayBuffer.isView(v) && !(v instanceof DataView)) {
+        return encode(Array.from(v as unknown as ArrayLike<number>), at);
+      }
+      if (Array.isArray(v)) {
+        numbers += v.length;
+        if (numbers > maxNumbers) throw new Error(`record: the value is too large (more than ${maxNumbers} entries)`);
+        return v.map((item, i) => encode(item, `${at}[${i}]`));
+      }
+      const out: { [key: string]: RecordValue } = {};
+      for (const key of Object.keys(v).sort()) out[key] = encode((v as Record<string, unknown>)[key], `${at}.${key}`);
+      return out;
+    } finally {
+      seen.delete(v);
+    }
+  };
+  return encode(value, where);
+}
+
+function describe(value: RecordValue): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? String(value);
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  if (isTensorValue(value)) return `a tensor of shape [${value.$tensor.join(',')}]`;
+  if (isSpecialNumber(value)) return value.$number;
+  if (isUndefinedValue(value)) return 'undefined';
+  return `an object with keys ${Object.keys(value).join(', ') || '(none)'}`;
+}
+
+/** A tensor entry or special number as a number; anything malformed becomes NaN (never equal). */
+function numberOf(value: unknown): number {
+  if (typeof value === 'number') return value;
+  return value === 'NaN' || value === 'Infinity' || value === '-Infinity' ? Number(value) : NaN;
+}
+
+function closeEnough(actual: number, expected: number, tolerance: Required<Tolerance>): boolean {
+  if (Number.isNaN(expected)) return Number.isNaN(actual);
+  if (!Number.isFinite(expected)) return actual === expected;
+  return Math.abs(actual - expected) <= tolerance.atol + tolerance.rtol * Math.abs(expected);
+}
+
+/** Row-major flat index → `[i,j,k]`. */
+function indexOf(flat: number, shape: number[]): string {
+  const index: number[] = [];
+  for (let axis = shape.length - 1; axis >= 0; axis--) {
+    index.unshift(flat % shape[axis]);
+    flat = Math.floor(flat / shape[axis]);
+  }
+  return `[${index.join(',')}]`;
+}
+
+export interface CompareOptions extends Tolerance {
+  /**
+   * Say which values differ (default true). False for hidden tests: the expected values stay with
+   * the grader, and the message then carries nothing the submission chose but a position.
+   */
+  showValues?: boolean;
+}
+
+/**
+ * The first difference between two recorded values, in words (`at [0,1,2]: got 3.5, expected 3.25`),
+ * or undefined when they agree within the tolerance.
+ */
+export function compareValues(actual: RecordValue, expected: RecordValue, options: CompareOptions = {}): string | undefined {
+  const tolerance = { atol: options.atol ?? defaultTolerance.atol, rtol: options.rtol ?? defaultTolerance.rtol };
+  const show = options.showValues ?? true;
+  const differ = (at: string, got: string, want: string) =>
+    `${at ? `at ${at}: ` : ''}${show ? `got ${got}, expected ${want}` : 'wrong value'}`;
+
+  const walk = (a: RecordValue, e: RecordValue, at: string): string | undefined => {
+    const prefix = at ? `at ${at}: ` : '';
+    if (typeof e === 'number' || isSpecialNumber(e)) {
+      const want = typeof e === 'number' ? e : numberOf(e.$number);
+      if (typeof a !== 'number' && !isSpecialNumber(a)) return differ(at, describe(a), String(want));
+      const got = typeof a === 'number' ? a : numberOf(a.$number);
+      return closeEnough(got, want, tolerance) ? undefined : differ(at, String(got), String(want));
+    }
+    if (e === null || typeof e !== 'object') return a === e ? undefined : differ(at, describe(a), describe(e));
+    if (isUndefinedValue(e)) return isUndefinedValue(a) ? undefined : differ(at, describe(a), 'undefined');
+    if (isTensorValue(e)) {
+      if (!isTensorValue(a)) return differ(at, describe(a), describe(e));
+      const shape = (s: number[]) => `[${s.join(',')}]`;
+      if (shape(a.$tensor) !== shape(e.$tensor)) {
+        return `${prefix}${show ? `shape ${shape(a.$tensor)}, expected ${shape(e.$tensor)}` : 'wrong shape'}`;
+      }
+      for (let i = 0; i < e.values.length; i++) {
+        const got = numberOf(a.values[i]);
+        const want = numberOf(e.values[i]);
+        if (!closeEnough(got, want, tolerance)) return differ(`${at}${indexOf(i, e.$tensor)}`, String(got), String(want));
+      }
+      return undefined;
+    }
+    if (Array.isArray(e)) {
+      if (!Array.isArray(a)) return differ(at, describe(a), describe(e));
+      if (a.length !== e.length) {
+        return `${prefix}${show ? `length ${a.length}, expected ${e.length}` : 'wrong length'}`;
+      }
+      for (let i = 0; i < e.length; i++) {
+        const problem = walk(a[i], e[i], `${at}[${i}]`);
+        if (problem) return problem;
+      }
+      return undefined;
+    }
+    if (!isObject(a) || isTensorValue(a) || isSpecialNumber(a) || isUndefinedValue(a)) {
+      return differ(at, describe(a), describe(e));
+    }
+    const missing = Object.keys(e).find((key) => !Object.prototype.hasOwnProperty.call(a, key));
+    if (missing !== undefined) return `${prefix}no key '${missing}'`;
+    const extra = Object.keys(a).find((key) => !Object.prototype.hasOwnProperty.call(e, key));
+    if (extra !== undefined) return `${prefix}${show ? `unexpected key '${extra}'` : 'unexpected keys'}`;
+    for (const key of Object.keys(e)) {
+      const problem = walk((a as ObjectValue)[key], (e as ObjectValue)[key], `${at}.${key}`);
+      if (problem) return problem;
+    }
+    return undefined;
+  };
+  return walk(actual, expected, '');
+}

@@ -1,0 +1,156 @@
+/**
+ * Runs a grading notebook (see gradingSteps) in sandboxed kernels and collects, for every test part,
+ * whether it ran without error and the values it recorded.
+ *
+ * A kernel that dies (process.exit, out of memory) or ignores an interrupt cannot run more cells. The
+ * cell that stopped it gets its verdict, and the rest runs in a fresh kernel: the non-test cells again
+ * (they define the student's functions), then the test parts that have not run yet. So one crashing
+ * function costs the tests that call it, not the whole notebook.
+ */
+import { CodeCell, ErrorOutput, Notebook, Output } from '../notebookFormat';
+import { countCodeCells, runNotebook } from '../runNotebook';
+import { JupyterServer } from '../server';
+import { exerciseMeta } from './exerciseFormat';
+import { recordMime, unseal } from './recordChannel';
+import { Sandbox } from './sandbox';
+import { Record } from './testKit';
+
+export interface PartResult {
+  /** The tests cell's id. */
+  testId: string;
+  part: 'public' | 'hidden';
+  /** `not-run`: no kernel got to it (it never started, or every attempt stopped before). */
+  status: 'ok' | 'error' | 'not-run';
+  error?: ErrorOutput;
+  /** The values the part recorded, in order. */
+  records: Record[];
+  /** Record outputs that did not open with this kernel's key (forged or damaged). */
+  badRecords: number;
+  /** The part's other outputs (what it printed or displayed), record outputs removed. */
+  outputs: Output[];
+}
+
+export interface GradingRun {
+  parts: PartResult[];
+  /** Kernels started (1 unless one died). */
+  kernels: number;
+  seconds: number;
+}
+
+export interface RunGradingOptions {
+  timeoutSeconds: number;
+  maxOutputBytes: number;
+  /** A fresh sandbox for each kernel. */
+  sandbox: () => Sandbox;
+  onCellDone?: () => void;
+}
+
+function isRecordOutput(output: Output): boolean {
+  return (output.output_type === 'display_data' || output.output_type === 'execute_result') && recordMime in output.data;
+}
+
+/** Opens the record outputs of a cell; anything that does not open or parse counts as bad. */
+function readRecords(outputs: Output[], key: Buffer): { records: Record[]; bad: number } {
+  const records: Record[] = [];
+  let bad = 0;
+  for (const output of outputs) {
+    if (!isRecordOutput(output)) continue;
+    try {
+      const raw = (output as { data: { [mime: string]: unknown } }).data[recordMime];
+      const sealed = JSON.parse(Array.isArray(raw) ? raw.join('') : String(raw));
+      const parsed = JSON.parse(unseal(key, sealed)) as Record;
+      if (typeof parsed?.label !== 'string' || !('value' in parsed)) throw new Error('not a record');
+      records.push({ label: parsed.label, value: parsed.value, ...(parsed.tolerance ? { tolerance: parsed.tolerance } : {}) });
+    } catch {
+      bad++;
+    }
+  }
+  return { records, bad };
+}
+
+const isTestPart = (cell: Notebook['cells'][number]) => exerciseMeta(cell).kind === 'tests';
+
+/** Runs the grading notebook; never throws for what a submission does. */
+export async function runGradingNotebook(
+  server: JupyterServer,
+  notebook: Notebook,
+  options: RunGradingOptions,
+): Promise<GradingRun> {
+  const started = Date.now();
+  const results = new Map<number, PartResult>();
+  /** Non-test cells that stopped a kernel: not run again. */
+  const stoppers = new Set<number>();
+  let kernels = 0;
+  let startFailures = 0;
+  let lastStartError = '';
+
+  for (let attempt = 0; attempt <= notebook.cells.length; attempt++) {
+    const indexes = notebook.cells
+      .map((cell, index) => index)
+      .filter((index) => (isTestPart(notebook.cells[index]) ? !results.has(index) : !stoppers.has(index)));
+    if (!indexes.some((index) => isTestPart(notebook.cells[index]))) break;
+
+    const attemptNotebook: Notebook = { ...notebook, cells: indexes.map((index) => structuredClone(notebook.cells[index])) };
+    const sandbox = options.sandbox();
+    kernels++;
+    let run;
+    try {
+      run = await runNotebook(server, sandbox.notebookPath, {
+        notebook: attemptNotebook,
+        allowErrors: true,
+        timeoutSeconds: options.timeoutSeconds,
+        maxOutputBytes: options.maxOutputBytes,
+        onCellDone: () => options.onCellDone?.(),
+      });
+    } catch (error) {
+      sandbox.remove();
+      lastStartError = (error as Error).message;
+      if (++startFailures >= 2) break; // the kernel does not start: no use trying again
+      continue;
+    }
+    sandbox.remove();
+
+    run.notebook.cells.forEach((cell, at) => {
+      const index = indexes[at];
+      if (cell.cell_type !== 'code' || !isTestPart(cell)) return;
+      const failure = run.failures.find((f) => f.cellIndex === at);
+      if (!failure && cell.execution_count === null) return; // did not run
+      const { records, bad } = readRecords(cell.outputs, sandbox.recordKey);
+      const meta = exerciseMeta(cell);
+      results.set(index, {
+        testId: meta.id,
+        part: meta.part ?? 'public',
+        status: failure ? 'error' : 'ok',
+        error: failure ? (cell.outputs.find((o) => o.output_type === 'error') as ErrorOutput | undefined) : undefined,
+        records,
+        badRecords: bad,
+        outputs: (cell as CodeCell).outputs.filter((o) => !isRecordOutput(o) && o.output_type !== 'error'),
+      });
+    });
+
+    const stopped = run.cellsRun < countCodeCells(attemptNotebook);
+    if (!stopped) break;
+    const stopper = run.failures[run.failures.length - 1]?.cellIndex;
+    if (stopper === undefined) break;
+    if (!isTestPart(attemptNotebook.cells[stopper])) stoppers.add(indexes[stopper]);
+  }
+
+  const parts = notebook.cells.flatMap((cell, index): PartResult[] => {
+    if (!isTestPart(cell)) return [];
+    const meta = exerciseMeta(cell);
+    return [
+      results.get(index) ?? {
+        testId: meta.id,
+        part: meta.part ?? 'public',
+        status: 'not-run',
+        error: lastStartError
+          ? { output_type: 'error', ename: 'KernelError', evalue: `the kernel did not start: ${lastStartError}`, traceback: [] }
+          : undefined,
+        records: [],
+        badRecords: 0,
+        outputs: [],
+      },
+    ];
+  });
+  return { parts, kernels, seconds: (Date.now() - started) / 1000 };
+}
