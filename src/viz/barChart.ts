@@ -96,7 +96,8 @@ export function barChart(
     xaxis: { type: 'category', ...(options.xTitle ? { title: { text: options.xTitle } } : {}) },
     yaxis: {
       ...(options.yTitle ? { title: { text: options.yTitle } } : {}),
-      ...(options.logScale ? { type: 'log' } : { rangemode: 'tozero' }),
+      // one tick per power of ten: the 2 and 5 ticks between them crowd a log axis
+      ...(options.logScale ? { type: 'log', dtick: 1 } : { rangemode: 'tozero' }),
     },
   };
   if (options.title) layout.title = titleLayout(options.title);
