@@ -1,7 +1,9 @@
+import { matmul } from './fast/matmul';
 import {
   allocate,
   checkTensor,
   contiguous,
+  copy,
   dtypeOf,
   FloatArray,
   fromData,
@@ -37,21 +39,16 @@ function prepare(fn: string, x: Tensor, W: Tensor, b: Tensor): Prepared {
 /**
  * A fully connected layer: Z = x·W + b, x (m,n) examples in rows, W (n,u), b (u) → Z (m,u).
  * Z[example, unit] = b[unit] + Σ_input x[example, input] · W[input, unit]. Keeps x's dtype.
+ * The product runs on `matmul` (the SIMD GEMM that conv2d uses); `matmul`'s fallback shows the plain loop.
  */
 export function dense(x: Tensor, W: Tensor, b: Tensor): Tensor {
-  const { x: xd, W: wd, b: bd, m, n, u } = prepare('dense', x, W, b);
-  const z = allocate(dtypeOf(x), m * u);
-  const acc = new Float64Array(u); // accumulate in float64, round once
+  const { b: bd, m, u } = prepare('dense', x, W, b);
+  const z = matmul(x, W);
+  const zd = z.data;
   for (let example = 0; example < m; example++) {
-    for (let unit = 0; unit < u; unit++) acc[unit] = bd[unit];
-    for (let input = 0; input < n; input++) {
-      const xv = xd[example * n + input];
-      const wRow = input * u;
-      for (let unit = 0; unit < u; unit++) acc[unit] += xv * wd[wRow + unit];
-    }
-    z.set(acc, example * u);
+    for (let unit = 0; unit < u; unit++) zd[example * u + unit] += bd[unit];
   }
-  return fromData(z, [m, u]);
+  return z;
 }
 
 export interface DenseGradients {
@@ -61,12 +58,12 @@ export interface DenseGradients {
 }
 
 /**
- * Gradients of dense: given dZ = ∂J/∂Z (m,u), returns dX = dZ·Wᵀ (m,n), dW = xᵀ·dZ (n,u), db = Σ_rows dZ (u),
- * in x's dtype. The loop nest is dense's, scattering with `+=` where forward gathers.
+ * Gradients of dense: given dZ = ∂J/∂Z (m,u), returns dX = dZ·Wᵀ (m,n), dW = xᵀ·dZ (n,u) and
+ * db = Σ_rows dZ (u), in x's dtype.
  */
 export function denseBackward(dZ: Tensor, x: Tensor, W: Tensor, b: Tensor): DenseGradients {
   const fn = 'denseBackward';
-  const { x: xd, W: wd, m, n, u } = prepare(fn, x, W, b);
+  const { m, u } = prepare(fn, x, W, b);
   checkTensor(fn, 'dZ', dZ, [2]);
   if (dZ.shape[0] !== m || dZ.shape[1] !== u) {
     throw new Error(
@@ -74,29 +71,17 @@ export function denseBackward(dZ: Tensor, x: Tensor, W: Tensor, b: Tensor): Dens
     );
   }
   const dzd = contiguous(dZ).data;
-  const dtype = dtypeOf(x);
-  const dX = allocate(dtype, m * n);
-  const dW = new Float64Array(n * u);
-  const db = new Float64Array(u);
+  const db = new Float64Array(u); // summed in float64, rounded once
   for (let example = 0; example < m; example++) {
-    const zRow = example * u;
-    for (let unit = 0; unit < u; unit++) db[unit] += dzd[zRow + unit];
-    for (let input = 0; input < n; input++) {
-      const xv = xd[example * n + input];
-      const wRow = input * u;
-      let sum = 0;
-      for (let unit = 0; unit < u; unit++) {
-        const grad = dzd[zRow + unit];
-        dW[wRow + unit] += xv * grad;
-        sum += wd[wRow + unit] * grad;
-      }
-      dX[example * n + input] = sum;
-    }
+    for (let unit = 0; unit < u; unit++) db[unit] += dzd[example * u + unit];
   }
-  const asDType = (values: Float64Array): FloatArray => {
-    const out = allocate(dtype, values.length);
-    out.set(values);
-    return out;
+  const dbOut = allocate(dtypeOf(x), u);
+  dbOut.set(db);
+  // matmul computes in its first operand's dtype: keep x's
+  const dZasX = dtypeOf(dZ) === dtypeOf(x) ? dZ : copy(dZ, dtypeOf(x));
+  return {
+    dX: matmul(dZasX, W, { transposeB: true }),
+    dW: matmul(x, dZasX, { transposeA: true }),
+    db: fromData(dbOut, [u]),
   };
-  return { dX: fromData(dX, [m, n]), dW: fromData(asDType(dW), [n, u]), db: fromData(asDType(db), [u]) };
 }
