@@ -40,4 +40,5 @@ export * from './viz/barChart';
 export * from './viz/describeFigure';
 export * from './viz/figureHtml';
 export * from './viz/kernelPlayground';
+export * from './viz/colorize';
 export * from './viz/show';
