@@ -129,3 +129,14 @@ describe('bad input', () => {
     );
   });
 });
+
+describe('bad input on one image (3-D)', () => {
+  it('conv2d and pool2d show the 3-D shape the caller passed, not the batched one', () => {
+    expect(messageOf(() => conv2d(zeros([6, 6, 3]), zeros([3, 3, 2, 4])))).to.equal(
+      'conv2d: filter has 2 input channels but the input has 3 (input [6,6,3], filter [3,3,2,4])',
+    );
+    expect(messageOf(() => pool2d(zeros([6, 6, 3]), { size: 7 }))).to.equal(
+      'pool2d: window 7×7 is larger than the input 6×6 (input [6,6,3])',
+    );
+  });
+});

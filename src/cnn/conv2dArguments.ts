@@ -38,7 +38,7 @@ export function prepareConv(
   checkTensor(fn, 'W', W, [4]);
   const batched = x.dimension === 4;
   const x4 = batched ? x : addBatchAxis(x);
-  const g = convGeometry(fn, x4.shape, W.shape, options ?? {});
+  const g = convGeometry(fn, x4.shape, W.shape, options ?? {}, x.shape);
   let bias: FloatArray;
   if (b === undefined || b === null) {
     bias = new Float64Array(g.outChannels);

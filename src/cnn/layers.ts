@@ -238,7 +238,7 @@ function buildConv(config: Conv2dConfig, inputShape: number[], context: BuildCon
   const { filters: K, size: f, stride = 1, pad = 0 } = config;
   const activation = config.activation ?? 'linear';
   const C = inputShape[2];
-  const g = convGeometry(fn, [1, ...inputShape], [f, f, C, K], { stride, pad });
+  const g = convGeometry(fn, [1, ...inputShape], [f, f, C, K], { stride, pad }, inputShape);
   const init = config.init ?? (activation === 'relu' ? 'he' : 'glorot');
   const W: Parameter = {
     name: `${context.name}.W`,
@@ -292,7 +292,7 @@ function buildPool(
     stride: config.stride ?? config.size,
     mode: type === 'maxPool' ? 'max' : 'avg',
   } as const;
-  const g = poolGeometry(fn, [1, ...inputShape], options);
+  const g = poolGeometry(fn, [1, ...inputShape], options, inputShape);
   let x: Tensor | null = null;
   return {
     spec: { type, config },

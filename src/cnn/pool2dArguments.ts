@@ -22,7 +22,7 @@ export function preparePool(fn: string, x: Tensor, options: PoolOptions): Prepar
   checkTensor(fn, 'x', x, [3, 4]);
   const batched = x.dimension === 4;
   const x4 = batched ? x : addBatchAxis(x);
-  return { x4, g: poolGeometry(fn, x4.shape, options), batched };
+  return { x4, g: poolGeometry(fn, x4.shape, options, x.shape), batched };
 }
 
 /** Checks that dA has pool2d's output shape and returns it as a contiguous 4-D tensor. */

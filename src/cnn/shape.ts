@@ -61,17 +61,19 @@ export interface ConvGeometry {
 
 /**
  * Checks a (m,H,W,C) input against (f,f,C,K) filters and works out the output size.
- * `xShape` must already be 4-D; `fn` names the public function for error messages.
+ * `xShape` must already be 4-D; `fn` names the public function for error messages, which show
+ * `shownShape` (the caller's own input shape, e.g. 3-D) rather than the 4-D one.
  */
 export function convGeometry(
   fn: string,
   xShape: readonly number[],
   wShape: readonly number[],
   options: { stride?: unknown; pad?: unknown } = {},
+  shownShape: readonly number[] = xShape,
 ): ConvGeometry {
   const [batch, inHeight, inWidth, inChannels] = xShape;
   const [fH, fW, wChannels, outChannels] = wShape;
-  const shapes = `(input ${shapeString(xShape)}, filter ${shapeString(wShape)})`;
+  const shapes = `(input ${shapeString(shownShape)}, filter ${shapeString(wShape)})`;
   if (wShape.length !== 4) throw new Error(`${fn}: filter must be 4-D (f,f,C,K), got ${shapeString(wShape)}`);
   if (fH !== fW) throw new Error(`${fn}: filter must be square (f,f,C,K), got ${fH}×${fW} ${shapes}`);
   if (wChannels !== inChannels) {
@@ -112,11 +114,15 @@ export interface PoolGeometry {
   outWidth: number;
 }
 
-/** Checks pooling options against a (m,H,W,C) input. Stride defaults to the window size. */
+/**
+ * Checks pooling options against a (m,H,W,C) input. Stride defaults to the window size.
+ * Error messages show `shownShape` (the caller's own input shape).
+ */
 export function poolGeometry(
   fn: string,
   xShape: readonly number[],
   options: { size?: unknown; stride?: unknown; mode?: unknown },
+  shownShape: readonly number[] = xShape,
 ): PoolGeometry {
   if (!options || typeof options !== 'object') {
     throw new Error(`${fn}: options { size, stride?, mode? } are required, got ${JSON.stringify(options)}`);
@@ -132,7 +138,7 @@ export function poolGeometry(
   }
   const [batch, inHeight, inWidth, channels] = xShape;
   if (size > inHeight || size > inWidth) {
-    throw new Error(`${fn}: window ${size}×${size} is larger than the input ${inHeight}×${inWidth} (input ${shapeString(xShape)})`);
+    throw new Error(`${fn}: window ${size}×${size} is larger than the input ${inHeight}×${inWidth} (input ${shapeString(shownShape)})`);
   }
   return {
     batch,
