@@ -12,8 +12,13 @@ const assertion = /\b(check|expect|assert)\b/;
 
 /**
  * Markers are well formed (see scanMarkers) and where they belong: every solution cell has at least
- * one SOLUTION region and no other kind; HIDDEN TESTS regions only in tests cells, with no
- * assertions inside; no markers in readonly and free cells.
+ * one SOLUTION region and no other kind; every tests cell has at least one HIDDEN TESTS region,
+ * with no assertions inside; no markers in readonly and free cells.
+ *
+ * Why every tests cell needs hidden tests: a test whose inputs and expected values the student can
+ * see can be passed without solving anything — by a lookup table, or by a patched `check` that
+ * records the expected value it is handed. Points are therefore only given where inputs the student
+ * has not seen are checked too.
  */
 export const checkMarkers: NotebookStep = (notebook, name) => {
   notebook.cells.forEach((cell, index) => {
@@ -30,6 +35,12 @@ export const checkMarkers: NotebookStep = (notebook, name) => {
       throw new ExerciseFormatError(
         `${where}, line ${misplaced.beginLine + 1}: ${marker} in a ${kind} cell; ` +
           (misplaced.kind === 'solution' ? 'solution regions go in solution cells' : 'hidden tests go in tests cells'),
+      );
+    }
+    if (kind === 'tests' && regions.length === 0) {
+      throw new ExerciseFormatError(
+        `${where}: a tests cell needs a // BEGIN HIDDEN TESTS … // END HIDDEN TESTS region: visible inputs and ` +
+          'expected values alone can be passed by hard-coding them',
       );
     }
     if (kind === 'solution' && regions.length === 0) {
