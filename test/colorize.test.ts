@@ -63,6 +63,19 @@ describe('colorize()', () => {
     expect(rgbAt(image, 0, 0)).to.deep.equal([0, 0, 0]);
   });
 
+  it('rounds to `levels` colours: levels 3 paints [-1, -0.2, 0, 0.4, 1] blue, white, white, white, red', () => {
+    const image = colorize([[-1, -0.2, 0, 0.4, 1]], { levels: 3 });
+    const white = [0xf7, 0xf7, 0xf7];
+    expect([0, 1, 2, 3, 4].map((w) => rgbAt(image, 0, w))).to.deep.equal([
+      [0x21, 0x66, 0xac],
+      white,
+      white,
+      white,
+      [0xb2, 0x18, 0x2b],
+    ]);
+    expect(rgbAt(colorize([[-1, -0.2, 0, 0.4, 1]]), 0, 3)).to.not.deep.equal(white); // without levels: not rounded
+  });
+
   it('gives an RGB image that imageFigure sends as a PNG when large', () => {
     const big = tensor(Array.from({ length: 130 }, (_, h) => Array.from({ length: 130 }, (_, w) => h - w)));
     const figure = imageFigure(colorize(big));
@@ -70,7 +83,7 @@ describe('colorize()', () => {
     expect(String(figure.data[0].source)).to.match(/^data:image\/png;base64,/);
   });
 
-  it('throws on a named colour scale, a bad colour, unordered stops and a mask of another shape', () => {
+  it('throws on a named colour scale, a bad colour, unordered stops, a mask of another shape, NaN and levels < 2', () => {
     expect(() => colorize([[1, 2]], { colorscale: 'Viridis' as unknown as [number, string][] })).to.throw(
       /colorize: colorscale must be colour stops .* got the name "Viridis"/,
     );
@@ -94,5 +107,8 @@ describe('colorize()', () => {
       /colorize: mask is 2×1 but the matrix is 1×2/,
     );
     expect(() => colorize([[1, NaN]])).to.throw(/colorize: matrix\[0\]\[1\] is NaN/);
+    expect(() => colorize([[1, 2]], { levels: 1 })).to.throw(
+      /colorize: levels must be an integer ≥ 2, got 1/,
+    );
   });
 });

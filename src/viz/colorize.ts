@@ -23,6 +23,12 @@ export interface ColorizeOptions extends Pick<HeatmapOptions, 'diverging' | 'ran
   mask?: MatrixLike;
   /** Colour of masked pixels (default '#ffffff'). */
   maskColor?: string;
+  /**
+   * Round every value to one of this many evenly spaced colours (at least 2). A PNG of a map with 33
+   * colours is about half the size of one with all of them and looks the same; an odd number keeps 0 on
+   * the middle colour of a diverging scale. Default: no rounding.
+   */
+  levels?: number;
 }
 
 function parseHex(fn: string, color: string): [number, number, number] {
@@ -69,6 +75,10 @@ export function colorize(matrix: MatrixLike, options: ColorizeOptions = {}): Ten
     throw new Error(`${fn}: mask is ${mask.length}×${mask[0].length} but the matrix is ${height}×${width}`);
   }
   const maskRgb = parseHex(fn, options.maskColor ?? '#ffffff');
+  const levels = options.levels;
+  if (levels !== undefined && (!Number.isInteger(levels) || levels < 2)) {
+    throw new Error(`${fn}: levels must be an integer ≥ 2, got ${JSON.stringify(levels)}`);
+  }
 
   const out = zeros([height, width, 3]);
   for (let h = 0; h < height; h++) {
@@ -76,7 +86,8 @@ export function colorize(matrix: MatrixLike, options: ColorizeOptions = {}): Ten
       let rgb: readonly number[];
       if (mask && mask[h][w] === 0) rgb = maskRgb;
       else {
-        const t = Math.min(1, Math.max(0, (rows[h][w] - zmin) / (zmax - zmin))); // outside the range: clipped
+        let t = Math.min(1, Math.max(0, (rows[h][w] - zmin) / (zmax - zmin))); // outside the range: clipped
+        if (levels !== undefined) t = Math.round(t * (levels - 1)) / (levels - 1);
         let upper = stops.findIndex((s) => s.position >= t);
         if (upper <= 0) upper = Math.max(upper, 1);
         const low = stops[upper - 1];

@@ -175,7 +175,7 @@ export function kernelPlayground(image: Tensor, options: KernelPlaygroundOptions
   const title = options.title
     ? `<div style="font-weight:bold;margin-bottom:6px">${escapeHtml(options.title)}</div>`
     : '';
-  const plotWidth = 760;
+  const plotWidth = 620; // with the 240 px of controls, fits a notebook output area in one row
   const plotHeight = Math.round(Math.min(420, Math.max(240, ((plotWidth / 2 - 60) * height) / width + 80)));
 
   const settings = {
