@@ -11,6 +11,27 @@ import { JupyterServer, connectServer } from '../server';
 import { EngineOptions } from './gradingEngine';
 import { ignoreKernelReconnectRejections } from './kernelRestartRejection';
 
+/**
+ * @jupyterlab/services reports on the console what the grader expects to happen: the Python
+ * traceback of a failed request (shutting down a session whose kernel died fails on jupyter_server
+ * 1.x), "Connection lost" and "does not exist on the server" when a kernel dies or is shut down.
+ * A submission's kernel dying is routine here, and the grader cleans up after it; that chatter would
+ * only alarm the teacher. Anything else still reaches the console.
+ */
+const expectedChatter = /^(Traceback \(most recent call last\)|Connection lost, reconnecting|The kernel "[^"]*" does not exist on the server)/;
+let quiet = false;
+function quietServerChatter(): void {
+  if (quiet) return;
+  quiet = true;
+  for (const level of ['error', 'warn', 'log'] as const) {
+    const write = console[level].bind(console);
+    console[level] = (...args: unknown[]) => {
+      if (typeof args[0] === 'string' && expectedChatter.test(args[0])) return;
+      write(...args);
+    };
+  }
+}
+
 /** util.parseArgs options shared by grade and validate. */
 export const gradingCommandOptions = {
   jobs: { type: 'string' },
@@ -58,6 +79,7 @@ export interface GradingSession {
 /** Opens the servers and the work folder; `close()` stops what it started and removes the folder. */
 export async function openGradingSession(command: string, values: GradingValues): Promise<GradingSession> {
   ignoreKernelReconnectRejections();
+  quietServerChatter();
   const urls = values.server ?? [];
   const tokens = values.token ?? [];
   if (urls.length !== tokens.length) {

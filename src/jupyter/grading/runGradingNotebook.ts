@@ -7,6 +7,8 @@
  * (they define the student's functions), then the test parts that have not run yet. So one crashing
  * function costs the tests that call it, not the whole notebook.
  */
+import * as path from 'path';
+import { KernelAPI, SessionAPI } from '@jupyterlab/services';
 import { CodeCell, ErrorOutput, Notebook, Output } from '../notebookFormat';
 import { countCodeCells, runNotebook } from '../runNotebook';
 import { JupyterServer } from '../server';
@@ -70,6 +72,27 @@ function readRecords(outputs: Output[], key: Buffer): { records: Record[]; bad: 
 
 const isTestPart = (cell: Notebook['cells'][number]) => exerciseMeta(cell).kind === 'tests';
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Shuts down whatever Jupyter still runs for a sandbox. When a kernel died, Jupyter restarts it and
+ * (jupyter_server 1.x) fails to delete the session meanwhile, which would leave the restarted kernel
+ * running on the server until it stops — for good, on a server given with --server.
+ */
+async function shutDownLeftovers(server: JupyterServer, sandboxDir: string): Promise<void> {
+  const marker = `${path.basename(sandboxDir)}/`;
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const sessions = await SessionAPI.listRunning(server.settings).catch(() => []);
+    const left = sessions.filter((session) => session.path.includes(marker));
+    if (left.length === 0) return;
+    for (const session of left) {
+      await SessionAPI.shutdownSession(session.id, server.settings).catch(() => undefined);
+      if (session.kernel) await KernelAPI.shutdownKernel(session.kernel.id, server.settings).catch(() => undefined);
+    }
+    await sleep(500);
+  }
+}
+
 /** Runs the grading notebook; never throws for what a submission does. */
 export async function runGradingNotebook(
   server: JupyterServer,
@@ -103,11 +126,13 @@ export async function runGradingNotebook(
         onCellDone: () => options.onCellDone?.(),
       });
     } catch (error) {
+      await shutDownLeftovers(server, sandbox.dir);
       sandbox.remove();
       lastStartError = (error as Error).message;
       if (++startFailures >= 2) break; // the kernel does not start: no use trying again
       continue;
     }
+    await shutDownLeftovers(server, sandbox.dir);
     sandbox.remove();
 
     run.notebook.cells.forEach((cell, at) => {

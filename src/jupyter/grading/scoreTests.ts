@@ -38,11 +38,13 @@ export function testTitle(cell: Notebook['cells'][number]): string {
   return comment ? comment[1].trim() : exerciseMeta(cell).id;
 }
 
+/** Long enough for any honest message, short enough that a flood of text does not reach the page. */
+function clip(text: string, length: number): string {
+  return text.length <= length ? text : `${text.slice(0, length)}… (${text.length - length} more characters)`;
+}
+
 function outputText(outputs: Output[]): string {
-  return outputs
-    .map((output) => (output.output_type === 'stream' ? output.text : ''))
-    .join('')
-    .slice(0, 4000);
+  return outputs.map((output) => (output.output_type === 'stream' ? output.text : '')).join('');
 }
 
 function errorMessage(error: ErrorOutput | undefined, part: 'public' | 'hidden'): string {
@@ -55,9 +57,9 @@ function errorMessage(error: ErrorOutput | undefined, part: 'public' | 'hidden')
     return 'the kernel died (the code exited, crashed or ran out of memory)';
   }
   if (part === 'hidden') {
-    return `raised ${standardErrors.has(error.ename) ? `a ${error.ename}` : 'an error'} (the public tests of the same function show the details)`;
+    return `raised ${standardErrors.has(error.ename) ? error.ename : 'an error'} (the public tests of the same function show the details)`;
   }
-  return `${error.ename}: ${error.evalue}`;
+  return clip(`${error.ename}: ${error.evalue}`, 2000);
 }
 
 /** Why one part fails, or undefined when it passes. */
@@ -103,7 +105,7 @@ export function scoreTests(
         score.message = scrub(problem);
         if (want.part === 'public' && got) {
           const text = [outputText(got.outputs), ...(got.error?.traceback ?? [])].join('\n').trim();
-          if (text) score.details = scrub(text);
+          if (text) score.details = scrub(clip(text, 4000));
         }
         return [score];
       }
