@@ -39,12 +39,19 @@ function writeJson(file: string, notebook: Notebook): void {
 
 /** Hands in every student's notebooks (from the released versions) under `submissions`. */
 function handIn(dir: string, submissions: string, names: string[]): void {
-  const released = JSON.parse(fs.readFileSync(path.join(dir, 'released', 'arithmetic.ipynb'), 'utf8')) as Notebook;
-  const greeting = JSON.parse(fs.readFileSync(path.join(dir, 'source', 'greeting.ipynb'), 'utf8')) as Notebook;
+  const released = JSON.parse(
+    fs.readFileSync(path.join(dir, 'released', 'arithmetic.ipynb'), 'utf8'),
+  ) as Notebook;
+  const greeting = JSON.parse(
+    fs.readFileSync(path.join(dir, 'source', 'greeting.ipynb'), 'utf8'),
+  ) as Notebook;
   for (const name of names) {
     const folder = path.join(submissions, name);
     fs.mkdirSync(folder, { recursive: true });
-    const text = students[name].arithmetic(released, { source: path.join(dir, 'source', 'arithmetic.ipynb'), submissions });
+    const text = students[name].arithmetic(released, {
+      source: path.join(dir, 'source', 'arithmetic.ipynb'),
+      submissions,
+    });
     if (text !== undefined) fs.writeFileSync(path.join(folder, 'arithmetic.ipynb'), text);
     if (students[name].greeting) writeJson(path.join(folder, 'greeting.ipynb'), greeting);
   }
@@ -67,10 +74,15 @@ describe('convlab grade (real Jupyter server, sandboxed kernels, --jobs 2)', fun
     mark = newMark();
     writeJson(path.join(dir, 'source', 'arithmetic.ipynb'), arithmeticSource());
     writeJson(path.join(dir, 'source', 'greeting.ipynb'), greetingSource());
-    const release = await runCli(['release', path.join(dir, 'source'), '--out', path.join(dir, 'released')], { mark });
+    const release = await runCli(['release', path.join(dir, 'source'), '--out', path.join(dir, 'released')], {
+      mark,
+    });
     expect(release.code, release.stderr).to.equal(0);
     handIn(dir, path.join(dir, 'submissions'), Object.keys(students));
-    untouched = { submissions: fingerprints(path.join(dir, 'submissions')), sources: fingerprints(path.join(dir, 'source')) };
+    untouched = {
+      submissions: fingerprints(path.join(dir, 'submissions')),
+      sources: fingerprints(path.join(dir, 'source')),
+    };
     result = await runCli(
       [
         'grade',
@@ -92,7 +104,8 @@ describe('convlab grade (real Jupyter server, sandboxed kernels, --jobs 2)', fun
       { mark },
     );
     if (process.env.SHOW_GRADER_LOG) console.log(result.stderr);
-    if (result.code === 0) grades = (JSON.parse(fs.readFileSync(path.join(out(), 'grades.json'), 'utf8')) as GradesJson).grades;
+    if (result.code === 0)
+      grades = (JSON.parse(fs.readFileSync(path.join(out(), 'grades.json'), 'utf8')) as GradesJson).grades;
   });
 
   after(async () => {
@@ -107,7 +120,9 @@ describe('convlab grade (real Jupyter server, sandboxed kernels, --jobs 2)', fun
     expect(grades.map((g) => `${g.student}/${g.exercise}`)).to.deep.equal(
       names.flatMap((name) => [`${name}/arithmetic`, `${name}/greeting`]),
     );
-    expect(fs.readdirSync(path.join(out(), 'feedback')).sort()).to.deep.equal(names.map((name) => `${name}.html`).sort());
+    expect(fs.readdirSync(path.join(out(), 'feedback')).sort()).to.deep.equal(
+      names.map((name) => `${name}.html`).sort(),
+    );
     const csv = fs.readFileSync(path.join(out(), 'grades.csv'), 'utf8').trim().split('\n');
     expect(csv[0]).to.equal('student,exercise,test,points,max,status');
     expect(csv).to.include.members([
@@ -126,30 +141,50 @@ describe('convlab grade (real Jupyter server, sandboxed kernels, --jobs 2)', fun
     const table = Object.fromEntries(
       Object.keys(students).map((name) => [name, pointsOf(grades, name).tests.map((test) => test.points)]),
     );
-    const expected = Object.fromEntries(Object.entries(students).map(([name, student]) => [name, student.expected]));
+    const expected = Object.fromEntries(
+      Object.entries(students).map(([name, student]) => [name, student.expected]),
+    );
     expect(table).to.deep.equal(expected);
   });
 
   it('the honest student has full marks on both exercises, whatever the others did in the same run', () => {
     expect([pointsOf(grades, 'honest').total, pointsOf(grades, 'honest').max]).to.deep.equal([6, 6]);
     expect(pointsOf(grades, 'honest').notes).to.deep.equal([]);
-    expect([pointsOf(grades, 'honest', 'greeting').total, pointsOf(grades, 'honest', 'greeting').max]).to.deep.equal([1, 1]);
+    expect([
+      pointsOf(grades, 'honest', 'greeting').total,
+      pointsOf(grades, 'honest', 'greeting').max,
+    ]).to.deep.equal([1, 1]);
   });
 
   it('says why a gaming submission failed: timeout, output limit, dead kernel, denied access', () => {
-    const message = (student: string, test: string) => pointsOf(grades, student).tests.find((t) => t.id === test)!.message;
-    expect(message('loopsForever', 'add-tests')).to.equal('tests: cell timed out after 5 s and the kernel was interrupted');
-    expect(message('floodsOutput', 'add-tests')).to.equal('tests: cell output passed 200000 bytes and the kernel was interrupted');
-    expect(message('exits', 'add-tests')).to.equal('tests: the kernel died (the code exited, crashed or ran out of memory)');
-    expect(message('allocatesUntilKilled', 'add-tests')).to.equal('tests: the kernel died (the code exited, crashed or ran out of memory)');
-    expect(message('readsSecrets', 'add-tests')).to.match(/^tests: Error: Access to this API has been restricted/);
+    const message = (student: string, test: string) =>
+      pointsOf(grades, student).tests.find((t) => t.id === test)!.message;
+    expect(message('loopsForever', 'add-tests')).to.equal(
+      'tests: cell timed out after 5 s and the kernel was interrupted',
+    );
+    expect(message('floodsOutput', 'add-tests')).to.equal(
+      'tests: cell output passed 200000 bytes and the kernel was interrupted',
+    );
+    expect(message('exits', 'add-tests')).to.equal(
+      'tests: the kernel died (the code exited, crashed or ran out of memory)',
+    );
+    expect(message('allocatesUntilKilled', 'add-tests')).to.equal(
+      'tests: the kernel died (the code exited, crashed or ran out of memory)',
+    );
+    expect(message('readsSecrets', 'add-tests')).to.match(
+      /^tests: Error: Access to this API has been restricted/,
+    );
     expect(message('signalsOthers', 'add-tests')).to.match(/may not signal other processes/);
     expect(message('lookupTable', 'add-tests')).to.equal("hidden tests: 'add(10, 32)': wrong value");
-    expect(message('partial', 'mul-tests')).to.equal("tests: Error: check 'mul(2, 3)' failed: got 5, expected 6");
+    expect(message('partial', 'mul-tests')).to.equal(
+      "tests: Error: check 'mul(2, 3)' failed: got 5, expected 6",
+    );
   });
 
   it('restores deleted, duplicated, moved and edited teacher cells, drops added cells, and says so', () => {
-    expect(pointsOf(grades, 'deletesTests').notes).to.include("test cell 'add-tests' was deleted; the original was used");
+    expect(pointsOf(grades, 'deletesTests').notes).to.include(
+      "test cell 'add-tests' was deleted; the original was used",
+    );
     expect(pointsOf(grades, 'editsTests').notes).to.include.members([
       "test cell 'mul-tests' was changed; the original was used",
       "read-only cell 'setup' was changed; the original was used",
@@ -158,19 +193,25 @@ describe('convlab grade (real Jupyter server, sandboxed kernels, --jobs 2)', fun
       "test cell 'add-tests' appears 2 times; the original was used",
       "cell 'mul' appears 2 times; the first one was graded",
     ]);
-    expect(pointsOf(grades, 'reordersCells').notes).to.include("some cells were moved; they were run in the exercise's own order");
+    expect(pointsOf(grades, 'reordersCells').notes).to.include(
+      "some cells were moved; they were run in the exercise's own order",
+    );
     expect(pointsOf(grades, 'addsCells').notes[0]).to.match(/^1 cell\(s\) you added were not run/);
   });
 
   it('broken submissions get zero and a reason, and the rest of the class is graded', () => {
     const status = (student: string) => [pointsOf(grades, student).status, pointsOf(grades, student).message];
     expect(status('invalidJson')[0]).to.equal('unreadable');
-    expect(status('invalidJson')[1]).to.match(/^the notebook could not be read: readNotebook: cannot read .* as JSON/);
+    expect(status('invalidJson')[1]).to.match(
+      /^the notebook could not be read: readNotebook: cannot read .* as JSON/,
+    );
     expect(status('notANotebook')[1]).to.match(/has no "cells" list/);
     expect(status('handsInNothing')).to.deep.equal(['missing', 'no arithmetic.ipynb was handed in']);
     expect(status('stub')).to.deep.equal(['graded', undefined]);
     // a notebook without cells is graded as the unsolved exercise
-    expect(pointsOf(grades, 'noCells').notes).to.include("cell 'add' is missing; the unsolved version was used");
+    expect(pointsOf(grades, 'noCells').notes).to.include(
+      "cell 'add' is missing; the unsolved version was used",
+    );
   });
 
   it('feedback pages show no hidden test code and no expected hidden values', () => {
@@ -187,7 +228,9 @@ describe('convlab grade (real Jupyter server, sandboxed kernels, --jobs 2)', fun
     const leaker = pointsOf(grades, 'leaksHiddenCode').tests.map((test) => test.message!);
     expect(leaker[0]).to.match(/^tests: Error: \(function\(exports, require\)/);
     expect(leaker[1]).to.match(/^tests: TypeError: /);
-    expect(leaker[2]).to.equal('hidden tests: raised Error (the public tests of the same function show the details)');
+    expect(leaker[2]).to.equal(
+      'hidden tests: raised Error (the public tests of the same function show the details)',
+    );
     const page = fs.readFileSync(path.join(out(), 'feedback', 'lookupTable.html'), 'utf8');
     expect(page).to.include('hidden tests: &#39;add(10, 32)&#39;: wrong value');
     expect(page).to.include('<h2>arithmetic <span class="points">0 / 6</span></h2>');
@@ -204,7 +247,8 @@ describe('convlab grade (real Jupyter server, sandboxed kernels, --jobs 2)', fun
     const names = ['honest', 'partial', 'crashesInAdd', 'stub'];
 
     before(async () => {
-      for (let i = 0; i < 2; i++) servers.push(await startServer({ rootDir: dir, env: { CONVLAB_TEST_MARK: mark } }));
+      for (let i = 0; i < 2; i++)
+        servers.push(await startServer({ rootDir: dir, env: { CONVLAB_TEST_MARK: mark } }));
       handIn(dir, path.join(dir, 'again'), names);
       again = await runCli(
         [
@@ -229,7 +273,9 @@ describe('convlab grade (real Jupyter server, sandboxed kernels, --jobs 2)', fun
 
     it('gives the same grades as the first run', () => {
       expect(again.code, again.stderr).to.equal(0);
-      const second = (JSON.parse(fs.readFileSync(path.join(dir, 'out-again', 'grades.json'), 'utf8')) as GradesJson).grades;
+      const second = (
+        JSON.parse(fs.readFileSync(path.join(dir, 'out-again', 'grades.json'), 'utf8')) as GradesJson
+      ).grades;
       expect(second).to.deep.equal(names.sort().map((name) => pointsOf(grades, name)));
       expect(fs.existsSync(path.join(dir, '.convlab-grading')), 'work folder removed').to.equal(false);
     });

@@ -37,7 +37,8 @@ function findSandbox(start) {
 
 function positiveInteger(value, fallback, name) {
   if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value <= 0) fail(`${SETTINGS_FILE}: ${name} must be a positive integer, got ${JSON.stringify(value)}`);
+  if (!Number.isInteger(value) || value <= 0)
+    fail(`${SETTINGS_FILE}: ${name} must be a positive integer, got ${JSON.stringify(value)}`);
   return value;
 }
 
@@ -128,7 +129,9 @@ function residentMb(pid) {
 const watch = setInterval(() => {
   const used = residentMb(kernel.pid);
   if (used > memoryMb) {
-    console.error(`convlab grading kernel: the kernel used ${Math.round(used)} MB (limit ${memoryMb} MB) and was stopped`);
+    console.error(
+      `convlab grading kernel: the kernel used ${Math.round(used)} MB (limit ${memoryMb} MB) and was stopped`,
+    );
     kernel.kill('SIGKILL');
   }
 }, 200);

@@ -12,7 +12,14 @@ import { runCommand } from './commands/run';
 import { startCommand } from './commands/start';
 import { exitOnSignals, runCleanups } from './shutdown';
 
-const commands: Command[] = [startCommand, runCommand, courseCommand, releaseCommand, gradeCommand, validateCommand];
+const commands: Command[] = [
+  startCommand,
+  runCommand,
+  courseCommand,
+  releaseCommand,
+  gradeCommand,
+  validateCommand,
+];
 
 function help(): string {
   const width = Math.max(...commands.map((command) => command.name.length));

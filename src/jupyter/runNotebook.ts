@@ -144,11 +144,11 @@ export async function runNotebook(
           ? `convlab: cell timed out after ${timeoutMs / 1000} s and the kernel was interrupted`
           : outcome.status === 'output-limit'
             ? `convlab: cell output passed ${options.maxOutputBytes} bytes and the kernel was interrupted`
-          : outcome.status === 'unresponsive'
-            ? `convlab: cell timed out after ${timeoutMs / 1000} s and the kernel did not answer the interrupt`
-            : outcome.status === 'died'
-              ? `convlab: the kernel died while running this cell (${outcome.detail})`
-              : undefined;
+            : outcome.status === 'unresponsive'
+              ? `convlab: cell timed out after ${timeoutMs / 1000} s and the kernel did not answer the interrupt`
+              : outcome.status === 'died'
+                ? `convlab: the kernel died while running this cell (${outcome.detail})`
+                : undefined;
       const stderr = collector.stderrText();
       const error = collector.failCell(note)!;
       if (timedOut || outcome.status === 'output-limit') {
@@ -207,7 +207,12 @@ async function executeCell(
     const flood = new Promise<'output-limit'>((resolve) => (flooded = () => resolve('output-limit')));
     future.onIOPub = (message) => {
       const type = message.header.msg_type;
-      if (type === 'stream' || type === 'display_data' || type === 'execute_result' || type === 'update_display_data') {
+      if (
+        type === 'stream' ||
+        type === 'display_data' ||
+        type === 'execute_result' ||
+        type === 'update_display_data'
+      ) {
         outputBytes += JSON.stringify(message.content).length;
         if (outputBytes > maxOutputBytes) return flooded();
       }

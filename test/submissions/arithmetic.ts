@@ -7,8 +7,15 @@ import { Cell, Notebook } from '../../src/jupyter/notebookFormat';
 
 type Kind = 'solution' | 'tests' | 'readonly' | 'free';
 
-export function exerciseCell(kind: Kind, id: string, source: string, options: { points?: number; markdown?: boolean } = {}): Cell {
-  const metadata = { convlab: { id, kind, ...(options.points !== undefined ? { points: options.points } : {}) } };
+export function exerciseCell(
+  kind: Kind,
+  id: string,
+  source: string,
+  options: { points?: number; markdown?: boolean } = {},
+): Cell {
+  const metadata = {
+    convlab: { id, kind, ...(options.points !== undefined ? { points: options.points } : {}) },
+  };
   return options.markdown
     ? { cell_type: 'markdown', id, source, metadata }
     : { cell_type: 'code', id, source, metadata, execution_count: null, outputs: [] };
@@ -18,7 +25,9 @@ export function notebookOf(cells: Cell[]): Notebook {
   return {
     nbformat: 4,
     nbformat_minor: 5,
-    metadata: { kernelspec: { name: 'convlab', display_name: 'TypeScript (convlab)', language: 'typescript' } },
+    metadata: {
+      kernelspec: { name: 'convlab', display_name: 'TypeScript (convlab)', language: 'typescript' },
+    },
     cells,
   };
 }
@@ -41,8 +50,16 @@ export function arithmeticSource(): Notebook {
   return notebookOf([
     exerciseCell('readonly', 'intro', '# Arithmetic\nWrite `add` and `mul`.', { markdown: true }),
     exerciseCell('readonly', 'setup', setupSource),
-    exerciseCell('solution', 'add', 'function add(a: number, b: number): number {\n  // BEGIN SOLUTION\n  return a + b;\n  // END SOLUTION\n}'),
-    exerciseCell('solution', 'mul', 'function mul(a: number, b: number): number {\n  // BEGIN SOLUTION\n  return a * b;\n  // END SOLUTION\n}'),
+    exerciseCell(
+      'solution',
+      'add',
+      'function add(a: number, b: number): number {\n  // BEGIN SOLUTION\n  return a + b;\n  // END SOLUTION\n}',
+    ),
+    exerciseCell(
+      'solution',
+      'mul',
+      'function mul(a: number, b: number): number {\n  // BEGIN SOLUTION\n  return a * b;\n  // END SOLUTION\n}',
+    ),
     exerciseCell(
       'tests',
       'add-tests',
@@ -69,7 +86,11 @@ export function arithmeticSource(): Notebook {
 export function greetingSource(): Notebook {
   return notebookOf([
     exerciseCell('readonly', 'setup', setupSource),
-    exerciseCell('solution', 'greet', "function greet(name: string): string {\n  // BEGIN SOLUTION\n  return 'hello ' + name;\n  // END SOLUTION\n}"),
+    exerciseCell(
+      'solution',
+      'greet',
+      "function greet(name: string): string {\n  // BEGIN SOLUTION\n  return 'hello ' + name;\n  // END SOLUTION\n}",
+    ),
     exerciseCell(
       'tests',
       'greet-tests',
@@ -106,7 +127,8 @@ export interface Student {
 }
 
 const json = (notebook: Notebook) => JSON.stringify(notebook, null, 1);
-const solved = (solutions: Record<string, string>) => (released: Notebook) => json(withSolutions(released, solutions));
+const solved = (solutions: Record<string, string>) => (released: Notebook) =>
+  json(withSolutions(released, solutions));
 
 /** Code that reads the record key of this kernel's sandbox and sends a sealed record, as testKit does. */
 const forgeRecord = `
@@ -125,11 +147,18 @@ const forge = (label: string, value: unknown) => {
 export const students: Record<string, Student> = {
   honest: { expected: [2, 3, 1], arithmetic: solved(honest), greeting: true },
   stub: { expected: [0, 0, 0], arithmetic: (released) => json(released) },
-  partial: { expected: [2, 0, 1], arithmetic: solved({ ...honest, mul: mul('  return a + b;') }), greeting: true },
+  partial: {
+    expected: [2, 0, 1],
+    arithmetic: solved({ ...honest, mul: mul('  return a + b;') }),
+    greeting: true,
+  },
   /** Passes the public checks by hard-coding their answers; the hidden inputs catch it. */
   lookupTable: {
     expected: [0, 0, 0],
-    arithmetic: solved({ add: add('  return a === 1 && b === 2 ? 3 : 0;'), mul: mul('  return a === 2 && b === 3 ? 6 : 0;') }),
+    arithmetic: solved({
+      add: add('  return a === 1 && b === 2 ? 3 : 0;'),
+      mul: mul('  return a === 2 && b === 3 ? 6 : 0;'),
+    }),
   },
   /** Patches the test kit (check, the comparison, the seal) and chai so that every check "passes". */
   patchesTestKit: {
@@ -156,7 +185,7 @@ ${add('  return 0;')}`,
     arithmetic: solved({
       add: `${forgeRecord}
 ${add("  if (a === 1 && b === 2) return 3;\n  forge(`add(${a}, ${b})`, 42);\n  forge('add over a tensor', 5);\n  return 42;")}`,
-      mul: mul("  if (a === 2 && b === 3) return 6;\n  forge(`mul(${a}, ${b})`, 42);\n  return 42;"),
+      mul: mul('  if (a === 2 && b === 3) return 6;\n  forge(`mul(${a}, ${b})`, 42);\n  return 42;'),
     }),
   },
   /** Patches Math, prototypes, console and JSON.parse, and prints forged "passed" lines. */
@@ -190,25 +219,41 @@ ${add('  return a - b;')}`,
   const text = require('fs').readFileSync(${JSON.stringify(paths.source)}, 'utf8');
   return text.includes('BEGIN HIDDEN TESTS') ? a + b : 0;`),
           // right only if the other students' submissions can be listed
-          mul: mul(`  return require('fs').readdirSync(${JSON.stringify(paths.submissions)}).length > 0 ? a * b : 0;`),
+          mul: mul(
+            `  return require('fs').readdirSync(${JSON.stringify(paths.submissions)}).length > 0 ? a * b : 0;`,
+          ),
         }),
       ),
   },
   /** Ends the kernel before the tests can fail. */
-  exits: { expected: [0, 0, 0], arithmetic: solved({ add: add('  process.exit(0);\n  return a + b;'), mul: mul('  return 0;') }) },
+  exits: {
+    expected: [0, 0, 0],
+    arithmetic: solved({ add: add('  process.exit(0);\n  return a + b;'), mul: mul('  return 0;') }),
+  },
   /** add kills the kernel, mul is right: the grader goes on in a fresh kernel and mul keeps its points. */
-  crashesInAdd: { expected: [0, 3, 0], arithmetic: solved({ ...honest, add: add('  process.exit(3);\n  return a + b;') }) },
-  loopsForever: { expected: [0, 0, 0], arithmetic: solved({ add: add('  while (true) {}\n  return a + b;'), mul: mul('  return 0;') }) },
+  crashesInAdd: {
+    expected: [0, 3, 0],
+    arithmetic: solved({ ...honest, add: add('  process.exit(3);\n  return a + b;') }),
+  },
+  loopsForever: {
+    expected: [0, 0, 0],
+    arithmetic: solved({ add: add('  while (true) {}\n  return a + b;'), mul: mul('  return 0;') }),
+  },
   allocatesUntilKilled: {
     expected: [0, 0, 0],
     arithmetic: solved({
-      add: add('  const keep: Float64Array[] = [];\n  for (;;) keep.push(new Float64Array(10_000_000).fill(a));'),
+      add: add(
+        '  const keep: Float64Array[] = [];\n  for (;;) keep.push(new Float64Array(10_000_000).fill(a));',
+      ),
       mul: mul('  return 0;'),
     }),
   },
   floodsOutput: {
     expected: [0, 0, 0],
-    arithmetic: solved({ add: add("  for (;;) console.log('✓ passed '.repeat(10_000));"), mul: mul('  return 0;') }),
+    arithmetic: solved({
+      add: add("  for (;;) console.log('✓ passed '.repeat(10_000));"),
+      mul: mul('  return 0;'),
+    }),
   },
   /** Would be right if it could signal other processes (signal 0 only asks whether they exist). */
   signalsOthers: {
@@ -278,12 +323,21 @@ ${add("  console.log(seen.join('\\n'));\n  throw new Error(seen.join('\\n'));")}
     expected: [0, 0, 0],
     arithmetic: (released) => {
       const notebook = structuredClone(released);
-      notebook.cells.push({ cell_type: 'code', source: `${honest.add}\n${honest.mul}`, metadata: {}, execution_count: null, outputs: [] });
+      notebook.cells.push({
+        cell_type: 'code',
+        source: `${honest.add}\n${honest.mul}`,
+        metadata: {},
+        execution_count: null,
+        outputs: [],
+      });
       return json(notebook);
     },
   },
   invalidJson: { expected: [0, 0, 0], arithmetic: () => '{"cells": [ this is not JSON' },
   notANotebook: { expected: [0, 0, 0], arithmetic: () => JSON.stringify({ nbformat: 4, cells: 'none' }) },
-  noCells: { expected: [0, 0, 0], arithmetic: () => JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [] }) },
+  noCells: {
+    expected: [0, 0, 0],
+    arithmetic: () => JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [] }),
+  },
   handsInNothing: { expected: [0, 0, 0], arithmetic: () => undefined, greeting: true },
 };

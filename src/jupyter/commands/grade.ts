@@ -7,7 +7,13 @@ import { Notebook, readNotebook } from '../notebookFormat';
 import { ExerciseFormatError } from '../grading/exerciseFormat';
 import { writeFeedback } from '../grading/feedbackHtml';
 import { writeGrades } from '../grading/gradeRecords';
-import { SubmissionJob, exerciseSummary, gradeSubmissions, loadExercises, teacherRuns } from '../grading/gradingEngine';
+import {
+  SubmissionJob,
+  exerciseSummary,
+  gradeSubmissions,
+  loadExercises,
+  teacherRuns,
+} from '../grading/gradingEngine';
 import { gradingCommandOptions, gradingCommandUsage, openGradingSession } from '../grading/gradingSession';
 import { Command, UsageError, parseCommandLine } from './command';
 import { expandNotebookArguments } from './run';
@@ -34,7 +40,8 @@ const maxSubmissionBytes = 20_000_000;
 function loadSubmission(file: string): Notebook | undefined {
   if (!fs.existsSync(file)) return undefined;
   const size = fs.statSync(file).size;
-  if (size > maxSubmissionBytes) throw new Error(`the file is ${size} bytes, more than ${maxSubmissionBytes}`);
+  if (size > maxSubmissionBytes)
+    throw new Error(`the file is ${size} bytes, more than ${maxSubmissionBytes}`);
   return readNotebook(file);
 }
 
@@ -49,7 +56,8 @@ export const gradeCommand: Command = {
       out: { type: 'string' },
       ...gradingCommandOptions,
     });
-    if (positionals.length > 0) throw new UsageError(`convlab grade: unexpected argument '${positionals[0]}'`);
+    if (positionals.length > 0)
+      throw new UsageError(`convlab grade: unexpected argument '${positionals[0]}'`);
     for (const name of ['source', 'submissions', 'out'] as const) {
       if (!values[name]) throw new UsageError(`convlab grade: --${name} DIR is required`);
     }
@@ -85,7 +93,9 @@ export const gradeCommand: Command = {
         expected = await teacherRuns(exercises, session.options);
       } catch (error) {
         if (!(error instanceof ExerciseFormatError)) throw error;
-        process.stderr.write(`convlab grade: cannot grade: ${error.message}\n(convlab validate checks the sources)\n`);
+        process.stderr.write(
+          `convlab grade: cannot grade: ${error.message}\n(convlab validate checks the sources)\n`,
+        );
         return 1;
       }
       const grades = await gradeSubmissions(jobs, expected, session.options);

@@ -34,7 +34,8 @@ export const releaseCommand: Command = {
     const sources = expandNotebookArguments('release', positionals);
     try {
       const result = releaseExercises(sources, values.out, { force: values.force });
-      for (const file of result.notebooks) process.stderr.write(`released ${path.relative(process.cwd(), file) || file}\n`);
+      for (const file of result.notebooks)
+        process.stderr.write(`released ${path.relative(process.cwd(), file) || file}\n`);
       process.stderr.write(`manifest ${path.relative(process.cwd(), result.manifest) || result.manifest}\n`);
       return 0;
     } catch (error) {

@@ -65,7 +65,9 @@ export const validateCommand: Command = {
           lines.push(`    solution fails test '${test.id}' on a second run: ${test.message}`);
         }
         for (const test of released.tests.filter((t) => t.passed)) {
-          lines.push(`    test '${test.id}' gives ${test.points} point(s) to the released (unsolved) notebook`);
+          lines.push(
+            `    test '${test.id}' gives ${test.points} point(s) to the released (unsolved) notebook`,
+          );
         }
       }
       process.stderr.write(lines.join('\n') + '\n');

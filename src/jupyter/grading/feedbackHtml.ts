@@ -21,7 +21,9 @@ function exerciseSection(grade: SubmissionGrade): string {
     : '';
   const rows = grade.tests
     .map((test) => {
-      const details = test.details ? `<details><summary>output</summary><pre>${escapeHtml(test.details)}</pre></details>` : '';
+      const details = test.details
+        ? `<details><summary>output</summary><pre>${escapeHtml(test.details)}</pre></details>`
+        : '';
       return [
         `  <tr class="${test.passed ? 'passed' : 'failed'}">`,
         `    <td>${test.passed ? '✓' : '✗'}</td>`,
@@ -79,7 +81,13 @@ export function writeFeedback(outDir: string, grades: SubmissionGrade[]): string
   const students = [...new Set(grades.map((grade) => grade.student))];
   return students.map((student) => {
     const file = path.join(dir, `${student}.html`);
-    fs.writeFileSync(file, feedbackHtml(student, grades.filter((grade) => grade.student === student)));
+    fs.writeFileSync(
+      file,
+      feedbackHtml(
+        student,
+        grades.filter((grade) => grade.student === student),
+      ),
+    );
     return file;
   });
 }

@@ -39,14 +39,19 @@ function csvField(value: string | number): string {
 export function gradesCsv(grades: SubmissionGrade[]): string {
   const rows = [['student', 'exercise', 'test', 'points', 'max', 'status']];
   for (const grade of grades) {
-    for (const test of grade.tests) rows.push([grade.student, grade.exercise, test.id, String(test.points), String(test.maxPoints), '']);
+    for (const test of grade.tests)
+      rows.push([grade.student, grade.exercise, test.id, String(test.points), String(test.maxPoints), '']);
     rows.push([grade.student, grade.exercise, 'total', String(grade.total), String(grade.max), grade.status]);
   }
   return rows.map((row) => row.map(csvField).join(',')).join('\n') + '\n';
 }
 
 /** Writes grades.json and grades.csv into `outDir`; returns their paths. */
-export function writeGrades(outDir: string, exercises: ExerciseSummary[], grades: SubmissionGrade[]): string[] {
+export function writeGrades(
+  outDir: string,
+  exercises: ExerciseSummary[],
+  grades: SubmissionGrade[],
+): string[] {
   fs.mkdirSync(outDir, { recursive: true });
   const json = path.join(outDir, 'grades.json');
   const csv = path.join(outDir, 'grades.csv');

@@ -61,7 +61,11 @@ export function exerciseSummary(exercise: Exercise): ExerciseSummary {
     maxPoints: exercise.maxPoints,
     tests: exercise.source.cells
       .filter((cell) => exerciseMeta(cell).kind === 'tests')
-      .map((cell) => ({ id: exerciseMeta(cell).id, title: testTitle(cell), points: exerciseMeta(cell).points! })),
+      .map((cell) => ({
+        id: exerciseMeta(cell).id,
+        title: testTitle(cell),
+        points: exerciseMeta(cell).points!,
+      })),
   };
 }
 
@@ -97,7 +101,9 @@ interface Task<T> {
 
 /** Runs tasks on the servers, `jobs` at a time on each, with a progress bar counting cells. */
 async function runTasks<T>(tasks: Task<T>[], options: EngineOptions): Promise<T[]> {
-  const progress = options.progress ? new Progress(tasks.reduce((sum, task) => sum + task.cells, 0)) : undefined;
+  const progress = options.progress
+    ? new Progress(tasks.reduce((sum, task) => sum + task.cells, 0))
+    : undefined;
   const results: T[] = new Array(tasks.length);
   let next = 0;
   const slot = async (server: JupyterServer) => {
@@ -119,10 +125,16 @@ async function runTasks<T>(tasks: Task<T>[], options: EngineOptions): Promise<T[
       } catch (error) {
         results[index] = task.failed(error as Error);
       }
-      progress?.notebookFinished(task.label, `  ${task.label}  ${((Date.now() - started) / 1000).toFixed(1)} s`, task.cells - counted);
+      progress?.notebookFinished(
+        task.label,
+        `  ${task.label}  ${((Date.now() - started) / 1000).toFixed(1)} s`,
+        task.cells - counted,
+      );
     }
   };
-  const slots = options.servers.flatMap((server) => Array.from({ length: Math.max(1, options.jobs) }, () => server));
+  const slots = options.servers.flatMap((server) =>
+    Array.from({ length: Math.max(1, options.jobs) }, () => server),
+  );
   await Promise.all(slots.slice(0, Math.max(1, tasks.length)).map(slot));
   progress?.end();
   return results;
@@ -142,7 +154,10 @@ function runOne(exercise: Exercise, label: string, notebook: Notebook, options: 
  * Runs the teacher's solution of every exercise (the source as its own submission) and returns the
  * runs, the expected values of every test. Throws when a teacher's test fails or records nothing.
  */
-export async function teacherRuns(exercises: Exercise[], options: EngineOptions): Promise<Map<string, GradingRun>> {
+export async function teacherRuns(
+  exercises: Exercise[],
+  options: EngineOptions,
+): Promise<Map<string, GradingRun>> {
   const tasks = exercises.map((exercise): Task<GradingRun> => {
     const notebook = runSteps(gradingSteps(exercise.source, exercise.name), exercise.source, exercise.name);
     return {
@@ -155,7 +170,9 @@ export async function teacherRuns(exercises: Exercise[], options: EngineOptions)
     };
   });
   const runs = await runTasks(tasks, options);
-  const problems = exercises.flatMap((exercise, i) => teacherRunProblems(exercise.source, runs[i], `${exercise.name}.ipynb`));
+  const problems = exercises.flatMap((exercise, i) =>
+    teacherRunProblems(exercise.source, runs[i], `${exercise.name}.ipynb`),
+  );
   if (problems.length > 0) throw new ExerciseFormatError(problems.join('\n'));
   return new Map(exercises.map((exercise, i) => [exercise.name, runs[i]]));
 }
@@ -175,9 +192,12 @@ export async function gradeSubmissions(
       message,
       total: 0,
       max: exercise.maxPoints,
-      tests: scoreTests(exercise.source, expected.get(exercise.name)!, { parts: [], kernels: 0, seconds: 0 }, exercise.scrub).map(
-        (test) => ({ ...test, message: status }),
-      ),
+      tests: scoreTests(
+        exercise.source,
+        expected.get(exercise.name)!,
+        { parts: [], kernels: 0, seconds: 0 },
+        exercise.scrub,
+      ).map((test) => ({ ...test, message: status })),
       notes: [],
     });
     const label = `${job.student}/${exercise.name}`;

@@ -18,7 +18,8 @@ import { ignoreKernelReconnectRejections } from './kernelRestartRejection';
  * A submission's kernel dying is routine here, and the grader cleans up after it; that chatter would
  * only alarm the teacher. Anything else still reaches the console.
  */
-const expectedChatter = /^(Traceback \(most recent call last\)|Connection lost, reconnecting|The kernel "[^"]*" does not exist on the server)/;
+const expectedChatter =
+  /^(Traceback \(most recent call last\)|Connection lost, reconnecting|The kernel "[^"]*" does not exist on the server)/;
 let quiet = false;
 function quietServerChatter(): void {
   if (quiet) return;
@@ -83,7 +84,9 @@ export async function openGradingSession(command: string, values: GradingValues)
   const urls = values.server ?? [];
   const tokens = values.token ?? [];
   if (urls.length !== tokens.length) {
-    throw new UsageError(`convlab ${command}: give one --token per --server (got ${urls.length} --server, ${tokens.length} --token)`);
+    throw new UsageError(
+      `convlab ${command}: give one --token per --server (got ${urls.length} --server, ${tokens.length} --token)`,
+    );
   }
   const integer = (name: keyof GradingValues, fallback: number) =>
     Math.floor(positiveNumber(command, name, values[name] as string | undefined, fallback));

@@ -37,15 +37,25 @@ export function seal(key: Buffer, text: string): Sealed {
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   const data = Buffer.concat([cipher.update(text, 'utf8'), cipher.final()]);
-  return { iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), data: data.toString('base64') };
+  return {
+    iv: iv.toString('base64'),
+    tag: cipher.getAuthTag().toString('base64'),
+    data: data.toString('base64'),
+  };
 }
 
 /** Decrypts a sealed record; throws if it was not sealed with `key` or was altered. */
 export function unseal(key: Buffer, sealed: Sealed): string {
-  if (typeof sealed !== 'object' || sealed === null || [sealed.iv, sealed.tag, sealed.data].some((s) => typeof s !== 'string')) {
+  if (
+    typeof sealed !== 'object' ||
+    sealed === null ||
+    [sealed.iv, sealed.tag, sealed.data].some((s) => typeof s !== 'string')
+  ) {
     throw new Error('unseal: not a sealed record');
   }
   const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(sealed.iv, 'base64'));
   decipher.setAuthTag(Buffer.from(sealed.tag, 'base64'));
-  return Buffer.concat([decipher.update(Buffer.from(sealed.data, 'base64')), decipher.final()]).toString('utf8');
+  return Buffer.concat([decipher.update(Buffer.from(sealed.data, 'base64')), decipher.final()]).toString(
+    'utf8',
+  );
 }

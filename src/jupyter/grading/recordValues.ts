@@ -32,12 +32,16 @@ export type RecordValue =
   | ObjectValue;
 
 // Values from a student's kernel are untrusted JSON: the guards check the shape, not just a key.
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 const isSpecialNumber = (v: unknown): v is SpecialNumber =>
   isObject(v) && (v.$number === 'NaN' || v.$number === 'Infinity' || v.$number === '-Infinity');
 const isUndefinedValue = (v: unknown): v is UndefinedValue => isObject(v) && v.$undefined === true;
 const isTensorValue = (v: unknown): v is TensorValue =>
-  isObject(v) && Array.isArray(v.$tensor) && v.$tensor.every((d) => Number.isInteger(d)) && Array.isArray(v.values);
+  isObject(v) &&
+  Array.isArray(v.$tensor) &&
+  v.$tensor.every((d) => Number.isInteger(d)) &&
+  Array.isArray(v.values);
 
 /** How close two numbers must be: |actual − expected| ≤ atol + rtol·|expected|. */
 export interface Tolerance {
@@ -78,7 +82,8 @@ function encodeNumber(n: number): number | { $number: 'NaN' | 'Infinity' | '-Inf
 /** An ndarray view's values in row-major order (any strides, any offset). */
 function viewValues(a: NdArrayLike): number[] {
   const size = a.shape.reduce((p, d) => p * d, 1);
-  if (size > maxNumbers) throw new Error(`record: a tensor of ${size} values is too large (limit ${maxNumbers})`);
+  if (size > maxNumbers)
+    throw new Error(`record: a tensor of ${size} values is too large (limit ${maxNumbers})`);
   const out: number[] = [];
   const walk = (axis: number, at: number): void => {
     if (axis === a.shape.length) {
@@ -121,11 +126,13 @@ export function encodeValue(value: unknown, where = 'value'): RecordValue {
       }
       if (Array.isArray(v)) {
         numbers += v.length;
-        if (numbers > maxNumbers) throw new Error(`record: the value is too large (more than ${maxNumbers} entries)`);
+        if (numbers > maxNumbers)
+          throw new Error(`record: the value is too large (more than ${maxNumbers} entries)`);
         return v.map((item, i) => encode(item, `${at}[${i}]`));
       }
       const out: { [key: string]: RecordValue } = {};
-      for (const key of Object.keys(v).sort()) out[key] = encode((v as Record<string, unknown>)[key], `${at}.${key}`);
+      for (const key of Object.keys(v).sort())
+        out[key] = encode((v as Record<string, unknown>)[key], `${at}.${key}`);
       return out;
     } finally {
       seen.delete(v);
@@ -177,8 +184,15 @@ export interface CompareOptions extends Tolerance {
  * The first difference between two recorded values, in words (`at [0,1,2]: got 3.5, expected 3.25`),
  * or undefined when they agree within the tolerance.
  */
-export function compareValues(actual: RecordValue, expected: RecordValue, options: CompareOptions = {}): string | undefined {
-  const tolerance = { atol: options.atol ?? defaultTolerance.atol, rtol: options.rtol ?? defaultTolerance.rtol };
+export function compareValues(
+  actual: RecordValue,
+  expected: RecordValue,
+  options: CompareOptions = {},
+): string | undefined {
+  const tolerance = {
+    atol: options.atol ?? defaultTolerance.atol,
+    rtol: options.rtol ?? defaultTolerance.rtol,
+  };
   const show = options.showValues ?? true;
   const differ = (at: string, got: string, want: string) =>
     `${at ? `at ${at}: ` : ''}${show ? `got ${got}, expected ${want}` : 'wrong value'}`;
@@ -191,7 +205,8 @@ export function compareValues(actual: RecordValue, expected: RecordValue, option
       const got = typeof a === 'number' ? a : numberOf(a.$number);
       return closeEnough(got, want, tolerance) ? undefined : differ(at, String(got), String(want));
     }
-    if (e === null || typeof e !== 'object') return a === e ? undefined : differ(at, describe(a), describe(e));
+    if (e === null || typeof e !== 'object')
+      return a === e ? undefined : differ(at, describe(a), describe(e));
     if (isUndefinedValue(e)) return isUndefinedValue(a) ? undefined : differ(at, describe(a), 'undefined');
     if (isTensorValue(e)) {
       if (!isTensorValue(a)) return differ(at, describe(a), describe(e));
@@ -202,7 +217,8 @@ export function compareValues(actual: RecordValue, expected: RecordValue, option
       for (let i = 0; i < e.values.length; i++) {
         const got = numberOf(a.values[i]);
         const want = numberOf(e.values[i]);
-        if (!closeEnough(got, want, tolerance)) return differ(`${at}${indexOf(i, e.$tensor)}`, String(got), String(want));
+        if (!closeEnough(got, want, tolerance))
+          return differ(`${at}${indexOf(i, e.$tensor)}`, String(got), String(want));
       }
       return undefined;
     }

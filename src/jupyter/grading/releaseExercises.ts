@@ -24,7 +24,11 @@ function realOrResolved(file: string): string {
   }
 }
 
-export function releaseExercises(sources: string[], outDir: string, options: { force?: boolean } = {}): ReleaseResult {
+export function releaseExercises(
+  sources: string[],
+  outDir: string,
+  options: { force?: boolean } = {},
+): ReleaseResult {
   const exercises = loadExercises(sources);
   const targets = exercises.map((exercise) => path.join(outDir, `${exercise.name}.ipynb`));
   const manifest = path.join(outDir, manifestFile);

@@ -48,7 +48,10 @@ export interface RunGradingOptions {
 }
 
 function isRecordOutput(output: Output): boolean {
-  return (output.output_type === 'display_data' || output.output_type === 'execute_result') && recordMime in output.data;
+  return (
+    (output.output_type === 'display_data' || output.output_type === 'execute_result') &&
+    recordMime in output.data
+  );
 }
 
 /** Opens the record outputs of a cell; anything that does not open or parse counts as bad. */
@@ -62,7 +65,11 @@ function readRecords(outputs: Output[], key: Buffer): { records: Record[]; bad: 
       const sealed = JSON.parse(Array.isArray(raw) ? raw.join('') : String(raw));
       const parsed = JSON.parse(unseal(key, sealed)) as Record;
       if (typeof parsed?.label !== 'string' || !('value' in parsed)) throw new Error('not a record');
-      records.push({ label: parsed.label, value: parsed.value, ...(parsed.tolerance ? { tolerance: parsed.tolerance } : {}) });
+      records.push({
+        label: parsed.label,
+        value: parsed.value,
+        ...(parsed.tolerance ? { tolerance: parsed.tolerance } : {}),
+      });
     } catch {
       bad++;
     }
@@ -87,7 +94,8 @@ async function shutDownLeftovers(server: JupyterServer, sandboxDir: string): Pro
     if (left.length === 0) return;
     for (const session of left) {
       await SessionAPI.shutdownSession(session.id, server.settings).catch(() => undefined);
-      if (session.kernel) await KernelAPI.shutdownKernel(session.kernel.id, server.settings).catch(() => undefined);
+      if (session.kernel)
+        await KernelAPI.shutdownKernel(session.kernel.id, server.settings).catch(() => undefined);
     }
     await sleep(500);
   }
@@ -113,7 +121,10 @@ export async function runGradingNotebook(
       .filter((index) => (isTestPart(notebook.cells[index]) ? !results.has(index) : !stoppers.has(index)));
     if (!indexes.some((index) => isTestPart(notebook.cells[index]))) break;
 
-    const attemptNotebook: Notebook = { ...notebook, cells: indexes.map((index) => structuredClone(notebook.cells[index])) };
+    const attemptNotebook: Notebook = {
+      ...notebook,
+      cells: indexes.map((index) => structuredClone(notebook.cells[index])),
+    };
     const sandbox = options.sandbox();
     kernels++;
     let run;
@@ -146,7 +157,9 @@ export async function runGradingNotebook(
         testId: meta.id,
         part: meta.part ?? 'public',
         status: failure ? 'error' : 'ok',
-        error: failure ? (cell.outputs.find((o) => o.output_type === 'error') as ErrorOutput | undefined) : undefined,
+        error: failure
+          ? (cell.outputs.find((o) => o.output_type === 'error') as ErrorOutput | undefined)
+          : undefined,
         records,
         badRecords: bad,
         outputs: (cell as CodeCell).outputs.filter((o) => !isRecordOutput(o) && o.output_type !== 'error'),
@@ -169,7 +182,12 @@ export async function runGradingNotebook(
         part: meta.part ?? 'public',
         status: 'not-run',
         error: lastStartError
-          ? { output_type: 'error', ename: 'KernelError', evalue: `the kernel did not start: ${lastStartError}`, traceback: [] }
+          ? {
+              output_type: 'error',
+              ename: 'KernelError',
+              evalue: `the kernel did not start: ${lastStartError}`,
+              traceback: [],
+            }
           : undefined,
         records: [],
         badRecords: 0,

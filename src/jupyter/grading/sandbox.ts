@@ -39,7 +39,12 @@ function safe(name: string): string {
 }
 
 /** Creates a fresh sandbox folder under `workRoot` for one notebook run. */
-export function createSandbox(workRoot: string, label: string, notebookName: string, limits: SandboxLimits): Sandbox {
+export function createSandbox(
+  workRoot: string,
+  label: string,
+  notebookName: string,
+  limits: SandboxLimits,
+): Sandbox {
   fs.mkdirSync(workRoot, { recursive: true });
   const dir = fs.mkdtempSync(path.join(workRoot, `${safe(label)}-`));
   const recordKey = randomBytes(32);

@@ -77,7 +77,8 @@ export function scanMarkers(source: string, where: string): Region[] {
     regions.push(open!);
     open = undefined;
   });
-  if (open) fail(open.beginLine, `BEGIN ${names[open.kind]} is never closed (no END ${names[open.kind]} after it)`);
+  if (open)
+    fail(open.beginLine, `BEGIN ${names[open.kind]} is never closed (no END ${names[open.kind]} after it)`);
   return regions;
 }
 
@@ -102,5 +103,7 @@ export function replaceRegions(
 /** The lines inside the regions of `kind` (markers excluded), one string per region. */
 export function regionBodies(source: string, regions: Region[], kind: RegionKind): string[] {
   const lines = source.split('\n');
-  return regions.filter((r) => r.kind === kind).map((r) => lines.slice(r.beginLine + 1, r.endLine).join('\n'));
+  return regions
+    .filter((r) => r.kind === kind)
+    .map((r) => lines.slice(r.beginLine + 1, r.endLine).join('\n'));
 }

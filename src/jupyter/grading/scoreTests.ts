@@ -50,7 +50,11 @@ function outputText(outputs: Output[]): string {
 function errorMessage(error: ErrorOutput | undefined, part: 'public' | 'hidden'): string {
   if (!error) return 'raised an error';
   // The runner writes these itself: they carry no text from the submission.
-  if (error.ename === 'CellTimeoutError' || error.ename === 'OutputLimitError' || error.ename === 'KernelError') {
+  if (
+    error.ename === 'CellTimeoutError' ||
+    error.ename === 'OutputLimitError' ||
+    error.ename === 'KernelError'
+  ) {
     return error.evalue;
   }
   if (error.traceback[0]?.startsWith('convlab: the kernel died')) {
@@ -83,7 +87,8 @@ function partProblem(expected: PartResult, actual: PartResult | undefined): stri
     }
     if (problem) return `${where}: '${want.label}': ${problem}`;
   }
-  if (actual.records.length > expected.records.length) return `${where}: more values recorded than the tests make`;
+  if (actual.records.length > expected.records.length)
+    return `${where}: more values recorded than the tests make`;
   return undefined;
 }
 
@@ -97,7 +102,13 @@ export function scoreTests(
   return source.cells.flatMap((cell): TestScore[] => {
     const meta = exerciseMeta(cell);
     if (meta.kind !== 'tests') return [];
-    const score: TestScore = { id: meta.id, title: scrub(testTitle(cell)), points: 0, maxPoints: meta.points!, passed: false };
+    const score: TestScore = {
+      id: meta.id,
+      title: scrub(testTitle(cell)),
+      points: 0,
+      maxPoints: meta.points!,
+      passed: false,
+    };
     for (const want of expected.parts.filter((part) => part.testId === meta.id)) {
       const got = actual.parts.find((part) => part.testId === meta.id && part.part === want.part);
       const problem = partProblem(want, got);
@@ -127,12 +138,19 @@ export function teacherRunProblems(source: Notebook, run: GradingRun, name: stri
       if (part.status !== 'ok') {
         const error = part.error ? `${part.error.ename}: ${part.error.evalue}` : 'it did not run';
         const trace = part.error?.traceback.length ? `\n    ${part.error.traceback.join('\n    ')}` : '';
-        problems.push(`${name}: the teacher's solution fails the ${part.part} part of test '${meta.id}': ${error}${trace}`);
+        problems.push(
+          `${name}: the teacher's solution fails the ${part.part} part of test '${meta.id}': ${error}${trace}`,
+        );
       } else if (part.badRecords > 0) {
-        problems.push(`${name}: test '${meta.id}' (${part.part} part) produced records the grader could not open`);
+        problems.push(
+          `${name}: test '${meta.id}' (${part.part} part) produced records the grader could not open`,
+        );
       }
     }
-    if (parts.every((part) => part.status === 'ok') && parts.reduce((n, part) => n + part.records.length, 0) === 0) {
+    if (
+      parts.every((part) => part.status === 'ok') &&
+      parts.reduce((n, part) => n + part.records.length, 0) === 0
+    ) {
       problems.push(
         `${name}: test '${meta.id}' records no value; without record() or check() its verdict would rest on ` +
           '"no error", which a submission can fake',

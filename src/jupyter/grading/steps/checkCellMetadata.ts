@@ -34,7 +34,9 @@ export const checkCellMetadata: NotebookStep = (notebook, name) => {
       );
     }
     if (seen.has(id)) {
-      throw new ExerciseFormatError(`${where}: id '${id}' is also the id of cell ${seen.get(id)}; ids must be unique`);
+      throw new ExerciseFormatError(
+        `${where}: id '${id}' is also the id of cell ${seen.get(id)}; ids must be unique`,
+      );
     }
     seen.set(id, index);
     if (typeof kind !== 'string' || !(cellKinds as readonly string[]).includes(kind)) {
@@ -43,11 +45,15 @@ export const checkCellMetadata: NotebookStep = (notebook, name) => {
       );
     }
     if (!allowedTypes[kind].includes(cell.cell_type)) {
-      throw new ExerciseFormatError(`${where}: a ${kind} cell must be a ${allowedTypes[kind].join(' or ')} cell, not ${cell.cell_type}`);
+      throw new ExerciseFormatError(
+        `${where}: a ${kind} cell must be a ${allowedTypes[kind].join(' or ')} cell, not ${cell.cell_type}`,
+      );
     }
     if (kind === 'tests') {
       if (typeof points !== 'number' || !Number.isFinite(points) || points <= 0) {
-        throw new ExerciseFormatError(`${where}: a tests cell needs points (a positive number), got ${JSON.stringify(points)}`);
+        throw new ExerciseFormatError(
+          `${where}: a tests cell needs points (a positive number), got ${JSON.stringify(points)}`,
+        );
       }
     } else if (points !== undefined) {
       throw new ExerciseFormatError(`${where}: only tests cells have points, this is a ${kind} cell`);

@@ -34,7 +34,9 @@ export const checkMarkers: NotebookStep = (notebook, name) => {
       const marker = misplaced.kind === 'solution' ? 'BEGIN SOLUTION' : 'BEGIN HIDDEN TESTS';
       throw new ExerciseFormatError(
         `${where}, line ${misplaced.beginLine + 1}: ${marker} in a ${kind} cell; ` +
-          (misplaced.kind === 'solution' ? 'solution regions go in solution cells' : 'hidden tests go in tests cells'),
+          (misplaced.kind === 'solution'
+            ? 'solution regions go in solution cells'
+            : 'hidden tests go in tests cells'),
       );
     }
     if (kind === 'tests' && regions.length === 0) {
@@ -54,7 +56,7 @@ export const checkMarkers: NotebookStep = (notebook, name) => {
         const region = regions.filter((r) => r.kind === 'hidden')[i];
         throw new ExerciseFormatError(
           `${where}, line ${region.beginLine + 2 + line}: hidden tests may not use check/expect/assert — ` +
-            'their expected values would reach the student\'s kernel; use record(label, value) and let the grader compare',
+            "their expected values would reach the student's kernel; use record(label, value) and let the grader compare",
         );
       }
     });

@@ -13,7 +13,9 @@ export const clearSolutions: NotebookStep = (notebook, name) => {
     if (exerciseMeta(cell).kind !== 'solution') return;
     const source = cellSource(cell);
     const regions = scanMarkers(source, describeCell(name, cell, index));
-    cell.source = replaceRegions(source, regions, 'solution', (region) => stubLines.map((line) => region.indent + line));
+    cell.source = replaceRegions(source, regions, 'solution', (region) =>
+      stubLines.map((line) => region.indent + line),
+    );
   });
   return notebook;
 };

@@ -8,7 +8,8 @@ import { NotebookStep } from './notebookStep';
 export const lockTeacherCells: NotebookStep = (notebook) => {
   for (const cell of notebook.cells) {
     const { kind } = exerciseMeta(cell);
-    if (kind === 'readonly' || kind === 'tests') cell.metadata = { ...cell.metadata, editable: false, deletable: false };
+    if (kind === 'readonly' || kind === 'tests')
+      cell.metadata = { ...cell.metadata, editable: false, deletable: false };
   }
   return notebook;
 };

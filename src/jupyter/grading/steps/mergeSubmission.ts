@@ -36,12 +36,16 @@ export function mergeSubmission(source: Notebook, released: Notebook): NotebookS
     const teacherIds = source.cells.map((cell) => exerciseMeta(cell).id);
     const added = studentCells.filter((cell) => !teacherIds.includes(idOf(cell) ?? '')).length;
     if (added > 0) {
-      notes.push(`${added} cell(s) you added were not run: the grader runs only the exercise's own cells, so keep your code in the solution cells`);
+      notes.push(
+        `${added} cell(s) you added were not run: the grader runs only the exercise's own cells, so keep your code in the solution cells`,
+      );
     }
-    const order = studentCells.map(idOf).filter((id): id is string => id !== undefined && teacherIds.includes(id));
+    const order = studentCells
+      .map(idOf)
+      .filter((id): id is string => id !== undefined && teacherIds.includes(id));
     const firstSeen = order.filter((id, i) => order.indexOf(id) === i);
     if (firstSeen.some((id, i) => id !== teacherIds.filter((t) => firstSeen.includes(t))[i])) {
-      notes.push('some cells were moved; they were run in the exercise\'s own order');
+      notes.push("some cells were moved; they were run in the exercise's own order");
     }
 
     const cells = source.cells.map((teacherCell, index): Cell => {
@@ -51,15 +55,22 @@ export function mergeSubmission(source: Notebook, released: Notebook): NotebookS
       const teacherOwned = meta.kind === 'readonly' || meta.kind === 'tests';
       const what = meta.kind === 'tests' ? 'test cell' : meta.kind === 'readonly' ? 'read-only cell' : 'cell';
       if (copies.length > 1) {
-        notes.push(`${what} '${meta.id}' appears ${copies.length} times; ${teacherOwned ? 'the original was used' : 'the first one was graded'}`);
+        notes.push(
+          `${what} '${meta.id}' appears ${copies.length} times; ${teacherOwned ? 'the original was used' : 'the first one was graded'}`,
+        );
       }
       if (teacherOwned) {
         if (copies.length === 0) notes.push(`${what} '${meta.id}' was deleted; the original was used`);
-        else if (cellChecksum(copies[0]) !== exerciseMeta(stub).checksum) notes.push(`${what} '${meta.id}' was changed; the original was used`);
+        else if (cellChecksum(copies[0]) !== exerciseMeta(stub).checksum)
+          notes.push(`${what} '${meta.id}' was changed; the original was used`);
         return structuredClone(teacherCell);
       }
       const mine = copies[0];
-      if (mine === undefined || mine.cell_type !== teacherCell.cell_type || typeof cellSource(mine) !== 'string') {
+      if (
+        mine === undefined ||
+        mine.cell_type !== teacherCell.cell_type ||
+        typeof cellSource(mine) !== 'string'
+      ) {
         notes.push(
           mine === undefined
             ? `${what} '${meta.id}' is missing; the unsolved version was used`
@@ -71,6 +82,10 @@ export function mergeSubmission(source: Notebook, released: Notebook): NotebookS
       cell.source = cellSource(mine);
       return cell;
     });
-    return { ...structuredClone(source), cells, metadata: { ...structuredClone(source.metadata), convlab: { notes } } };
+    return {
+      ...structuredClone(source),
+      cells,
+      metadata: { ...structuredClone(source.metadata), convlab: { notes } },
+    };
   };
 }

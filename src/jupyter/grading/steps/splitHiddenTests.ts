@@ -5,7 +5,12 @@ import { NotebookStep } from './notebookStep';
 
 /** True when the text has something besides comments and blank lines. */
 function hasCode(text: string): boolean {
-  return text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '').trim() !== '';
+  return (
+    text
+      .replace(/\/\*[\s\S]*?\*\//g, '')
+      .replace(/\/\/.*$/gm, '')
+      .trim() !== ''
+  );
 }
 
 /**
