@@ -3,7 +3,7 @@
  * folder, the code cells run in order, their outputs collected as nbformat 4 outputs.
  */
 import * as path from 'path';
-import { KernelConnection, KernelMessage, SessionAPI } from '@jupyterlab/services';
+import { Kernel, KernelConnection, KernelMessage, SessionAPI } from '@jupyterlab/services';
 import { CodeCell, Notebook, cellSource, kernelName, readNotebook } from './notebookFormat';
 import { OutputCollector } from './outputCollector';
 import { JupyterServer } from './server';
@@ -205,7 +205,12 @@ async function executeCell(
     let outputBytes = 0;
     let flooded: () => void = () => undefined;
     const flood = new Promise<'output-limit'>((resolve) => (flooded = () => resolve('output-limit')));
-    future.onIOPub = (message) => {
+    // Read IOPub through the kernel's signal, not `future.onIOPub`: @jupyterlab/services routes an
+    // `update_display_data` only to the (finished) request that first showed that display id, so an
+    // update sent by a later cell would never reach this cell. The collector tracks display ids itself.
+    const requestId = future.msg.header.msg_id;
+    const onIOPub = (_: unknown, message: KernelMessage.IIOPubMessage) => {
+      if ((message.parent_header as Partial<KernelMessage.IHeader>).msg_id !== requestId) return;
       const type = message.header.msg_type;
       if (
         type === 'stream' ||
@@ -218,43 +223,57 @@ async function executeCell(
       }
       collector.handle(type, message.content as Record<string, unknown>);
     };
-
-    const reply = future.done.then((message) => message as KernelMessage.IExecuteReplyMsg);
-    const result = await Promise.race([
-      reply,
-      died.then((detail) => ({ died: detail })),
-      sleep(timeoutMs).then(() => 'timeout' as const),
-      flood,
-    ]);
-
-    if (result === 'timeout' || result === 'output-limit') {
-      await kernel.interrupt().catch(() => undefined);
-      // The kernel answers an interrupted cell with an error reply; give it a while to do so.
-      const afterInterrupt = await Promise.race([
-        reply,
-        died.then(() => 'died' as const),
-        sleep(15_000).then(() => 'silent' as const),
-      ]);
-      future.dispose();
-      if (afterInterrupt === 'silent' || afterInterrupt === 'died') return { status: 'unresponsive' };
-      cell.execution_count = afterInterrupt.content.execution_count ?? null;
-      await sleep(250); // the abort window after the interrupted cell's error
-      return { status: result };
+    kernel.iopubMessage.connect(onIOPub);
+    try {
+      const outcome = await awaitCell(kernel, future, cell, timeoutMs, died, flood);
+      if (outcome !== 'abort') return outcome;
+      // tslab's abort window: try again shortly (a second or two at most).
+      if (attempt >= 40) return { status: 'error' };
+      await sleep(50);
+    } finally {
+      kernel.iopubMessage.disconnect(onIOPub);
     }
-    if ('died' in result) {
-      future.dispose();
-      return { status: 'died', detail: result.died };
-    }
-
-    const status = result.content.status;
-    if (status === 'aborted' || (status as string) === 'abort') {
-      if (attempt < 40) {
-        await sleep(50);
-        continue;
-      }
-      return { status: 'error' };
-    }
-    cell.execution_count = result.content.execution_count ?? null;
-    return status === 'ok' ? { status: 'ok' } : { status: 'error' };
   }
+}
+
+/** Waits for one execute request to finish; `'abort'` when tslab refused it (its window after an error). */
+async function awaitCell(
+  kernel: KernelConnection,
+  future: Kernel.IShellFuture<KernelMessage.IExecuteRequestMsg, KernelMessage.IExecuteReplyMsg>,
+  cell: CodeCell,
+  timeoutMs: number,
+  died: Promise<string>,
+  flood: Promise<'output-limit'>,
+): Promise<CellOutcome | 'abort'> {
+  const reply = future.done.then((message) => message as KernelMessage.IExecuteReplyMsg);
+  const result = await Promise.race([
+    reply,
+    died.then((detail) => ({ died: detail })),
+    sleep(timeoutMs).then(() => 'timeout' as const),
+    flood,
+  ]);
+
+  if (result === 'timeout' || result === 'output-limit') {
+    await kernel.interrupt().catch(() => undefined);
+    // The kernel answers an interrupted cell with an error reply; give it a while to do so.
+    const afterInterrupt = await Promise.race([
+      reply,
+      died.then(() => 'died' as const),
+      sleep(15_000).then(() => 'silent' as const),
+    ]);
+    future.dispose();
+    if (afterInterrupt === 'silent' || afterInterrupt === 'died') return { status: 'unresponsive' };
+    cell.execution_count = afterInterrupt.content.execution_count ?? null;
+    await sleep(250); // the abort window after the interrupted cell's error
+    return { status: result };
+  }
+  if ('died' in result) {
+    future.dispose();
+    return { status: 'died', detail: result.died };
+  }
+
+  const status = result.content.status;
+  if (status === 'aborted' || (status as string) === 'abort') return 'abort';
+  cell.execution_count = result.content.execution_count ?? null;
+  return status === 'ok' ? { status: 'ok' } : { status: 'error' };
 }
