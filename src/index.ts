@@ -42,3 +42,4 @@ export * from './viz/figureHtml';
 export * from './viz/kernelPlayground';
 export * from './viz/colorize';
 export * from './viz/show';
+export * from './cnn/check';
