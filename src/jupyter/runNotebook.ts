@@ -52,6 +52,14 @@ export interface RunNotebookResult {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * A deadline to race against. It does not keep Node running: a 300 s cell timeout left pending
+ * would otherwise hold a finished test run (or any caller) open for five minutes.
+ */
+function deadline(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
 /** The number of code cells with something to run (empty cells are skipped, as nbclient does). */
 export function countCodeCells(notebook: Notebook): number {
   return notebook.cells.filter((cell) => cell.cell_type === 'code' && cellSource(cell).trim() !== '').length;
@@ -120,7 +128,7 @@ export async function runNotebook(
     const ready = await Promise.race([
       kernel.info.then(() => 'ready'),
       died,
-      sleep(startLimit).then(() => 'timeout'),
+      deadline(startLimit).then(() => 'timeout'),
     ]);
     if (ready !== 'ready') {
       throw new Error(
@@ -249,7 +257,7 @@ async function awaitCell(
   const result = await Promise.race([
     reply,
     died.then((detail) => ({ died: detail })),
-    sleep(timeoutMs).then(() => 'timeout' as const),
+    deadline(timeoutMs).then(() => 'timeout' as const),
     flood,
   ]);
 
@@ -259,7 +267,7 @@ async function awaitCell(
     const afterInterrupt = await Promise.race([
       reply,
       died.then(() => 'died' as const),
-      sleep(15_000).then(() => 'silent' as const),
+      deadline(15_000).then(() => 'silent' as const),
     ]);
     future.dispose();
     if (afterInterrupt === 'silent' || afterInterrupt === 'died') return { status: 'unresponsive' };

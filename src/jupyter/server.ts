@@ -206,7 +206,8 @@ async function launch(
       if (!exited && child.pid !== undefined) {
         // SIGTERM: Jupyter shuts its kernels down cleanly, then exits.
         signalQuietly(-child.pid, 'SIGTERM');
-        await Promise.race([exitPromise, sleep(10_000)]);
+        // (unref: a timer left over after a quick exit must not keep Node running)
+        await Promise.race([exitPromise, new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
       }
       killEverythingNow();
       // Give the kernels a moment to disappear from the process table.
