@@ -1,0 +1,16 @@
+// Mocha's dot reporter, plus one plain closing line "N passed, N failed, N skipped" that CI reads
+// whatever the test runner.
+'use strict';
+const Mocha = require('mocha');
+
+class SummaryReporter extends Mocha.reporters.Dot {
+  constructor(runner, options) {
+    super(runner, options);
+    runner.once(Mocha.Runner.constants.EVENT_RUN_END, () => {
+      const { passes, failures, pending } = runner.stats;
+      process.stdout.write(`\ntests: ${passes} passed, ${failures} failed, ${pending} skipped\n`);
+    });
+  }
+}
+
+module.exports = SummaryReporter;
