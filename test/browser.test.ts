@@ -29,6 +29,15 @@ const CHROMIUM_FLAGS = [
   '--disable-sync',
 ];
 const WELCOME = '00-welcome.ipynb';
+
+/** The parts of the classic Notebook's page global `Jupyter` the test reads. */
+interface ClassicJupyter {
+  notebook?: {
+    kernel?: { is_connected?(): boolean };
+    get_cells(): Array<{ cell_type: string; input_prompt_number?: number | string | null }>;
+  };
+}
+
 const PLOTLY_MIME = 'application/vnd.plotly.v1+json';
 
 /** Lets the page reach only this machine; returns the URLs it tried to fetch from elsewhere. */
@@ -47,7 +56,7 @@ async function blockOutsideRequests(page: Page): Promise<string[]> {
 /** Plot divs on the page and how many of them Plotly has drawn (an svg.main-svg inside). */
 async function countFigures(page: Page): Promise<{ plots: number; drawn: number }> {
   return page.evaluate(() => {
-    const plots = [...document.querySelectorAll('.js-plotly-plot')];
+    const plots = Array.from(document.querySelectorAll('.js-plotly-plot'));
     return { plots: plots.length, drawn: plots.filter((plot) => plot.querySelector('svg.main-svg')).length };
   });
 }
@@ -143,7 +152,7 @@ describe('figures in a real browser (Chromium)', function () {
     // The classic Notebook UI exposes `Jupyter`; wait until its kernel is connected and idle.
     await page.waitForFunction(
       () => {
-        const jupyter = (window as unknown as { Jupyter?: any }).Jupyter;
+        const jupyter = (window as unknown as { Jupyter?: ClassicJupyter }).Jupyter;
         return (
           jupyter?.notebook?.kernel?.is_connected?.() &&
           document.querySelector('#kernel_indicator_icon.kernel_idle_icon')
@@ -157,9 +166,10 @@ describe('figures in a real browser (Chromium)', function () {
     // Done when every code cell has an execution count (the prompt shows a number, not '*').
     await page.waitForFunction(
       () => {
-        const jupyter = (window as unknown as { Jupyter: any }).Jupyter;
-        const cells = jupyter.notebook.get_cells().filter((cell: any) => cell.cell_type === 'code');
-        return cells.every((cell: any) => typeof cell.input_prompt_number === 'number');
+        // (runs in the page: only types may come from outside the function)
+        const jupyter = (window as unknown as { Jupyter: Required<ClassicJupyter> }).Jupyter;
+        const cells = jupyter.notebook.get_cells().filter((cell) => cell.cell_type === 'code');
+        return cells.every((cell) => typeof cell.input_prompt_number === 'number');
       },
       undefined,
       { timeout: 120_000 },

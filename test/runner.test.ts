@@ -6,6 +6,7 @@ import { expect } from 'chai';
 import * as fs from 'fs';
 import * as path from 'path';
 import { CodeCell, ErrorOutput } from '../src/jupyter/notebookFormat';
+import { startServer } from '../src/jupyter/server';
 import {
   markedProcesses,
   newMark,
@@ -182,6 +183,32 @@ describe('convlab run (real Jupyter server and kernel)', function () {
     });
     expect(result.code).to.equal(130);
     expect(result.stderr).to.include('SIGINT, stopping the Jupyter server and kernels');
+  });
+
+  it('--server URL --token T: runs on a server somebody else started, shuts its kernel down, leaves the server up', async () => {
+    const server = await startServer({ rootDir: dir, env: { CONVLAB_TEST_MARK: mark } });
+    try {
+      const notebook = writeCodeNotebook(dir, 'remote.ipynb', ['console.log(process.cwd())']);
+      const result = await runCli(
+        ['run', 'remote.ipynb', '--server', server.url, '--token', server.token, '--out', 'out'],
+        {
+          mark: newMark(),
+          cwd: dir,
+        },
+      );
+      expect(result.code, result.stderr).to.equal(0);
+      const [cell] = readOutputs(path.join(dir, 'out', path.basename(notebook))) as CodeCell[];
+      expect(cell.outputs).to.deep.equal([
+        { output_type: 'stream', name: 'stdout', text: `${fs.realpathSync(dir)}\n` },
+      ]);
+      const response = await fetch(`${server.url}api/kernels`, {
+        headers: { Authorization: `token ${server.token}` },
+      });
+      expect(response.status, 'the server still answers').to.equal(200);
+      expect(await response.json(), 'kernels left running on it').to.deep.equal([]);
+    } finally {
+      await server.stop();
+    }
   });
 
   it('usage errors exit 2 and name the problem', async () => {

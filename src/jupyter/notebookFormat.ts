@@ -74,7 +74,9 @@ export function readNotebook(file: string): Notebook {
   try {
     parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new Error(`readNotebook: cannot read ${file} as JSON: ${(error as Error).message}`);
+    throw new Error(`readNotebook: cannot read ${file} as JSON: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   const notebook = parsed as Notebook;
   if (typeof notebook !== 'object' || notebook === null || !Array.isArray(notebook.cells)) {

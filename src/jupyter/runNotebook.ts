@@ -122,7 +122,7 @@ export async function runNotebook(
   });
 
   let cellsRun = 0;
-  let kernelStartSeconds = 0;
+  let kernelStartSeconds: number;
   try {
     const startLimit = (options.kernelStartSeconds ?? 120) * 1000;
     const ready = await Promise.race([
