@@ -3,12 +3,14 @@
  * After every test no process started by it may be left (Jupyter server, kernels).
  */
 import { expect } from 'chai';
+import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { CodeCell, ErrorOutput } from '../src/jupyter/notebookFormat';
 import { startServer } from '../src/jupyter/server';
 import {
   markedProcesses,
+  repoRoot,
   newMark,
   readOutputs,
   runCli,
@@ -209,6 +211,29 @@ describe('convlab run (real Jupyter server and kernel)', function () {
     } finally {
       await server.stop();
     }
+  });
+
+  it('a script using startServer interrupted by SIGINT: the server and kernel are stopped, then the signal ends it', async () => {
+    const notebook = writeCodeNotebook(dir, 'endless.ipynb', ['while (true) {}']);
+    const script = [
+      `const { startServer } = require(${JSON.stringify(path.join(repoRoot, 'src', 'jupyter', 'server.ts'))});`,
+      `const { runNotebook } = require(${JSON.stringify(path.join(repoRoot, 'src', 'jupyter', 'runNotebook.ts'))});`,
+      `startServer({ rootDir: ${JSON.stringify(dir)} }).then((server) => runNotebook(server, ${JSON.stringify(notebook)}));`,
+    ].join('\n');
+    const child = spawn(process.execPath, ['--require', 'tsx/cjs', '-e', script], {
+      cwd: repoRoot,
+      env: { ...process.env, CONVLAB_TEST_MARK: mark },
+      stdio: 'ignore',
+    });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.on('exit', (_, signal) => resolve(signal)),
+    );
+    const deadline = Date.now() + 60_000;
+    while (!markedProcesses(mark).some((p) => p.command.includes('launch.js')) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    child.kill('SIGINT');
+    expect(await exited, 'ended by the signal').to.equal('SIGINT');
   });
 
   it('usage errors exit 2 and name the problem', async () => {

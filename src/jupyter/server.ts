@@ -108,6 +108,9 @@ function uiRoute(app: JupyterApp, relativePath: string): string {
   return relativePath;
 }
 
+/** Signals that end a process by default; the server is stopped before they take effect. */
+const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Starts a Jupyter server on 127.0.0.1 with a random port and token and waits until it answers. */
@@ -213,9 +216,20 @@ async function launch(
       // Give the kernels a moment to disappear from the process table.
       for (let i = 0; i < 50 && [...knownPids].some(isAlive); i++) await sleep(100);
       process.removeListener('exit', killEverythingNow);
+      for (const signal of STOP_SIGNALS) process.removeListener(signal, onSignal);
     })();
     return stopping;
   };
+
+  // The server is detached, so a Ctrl-C in the terminal does not reach it: if this process is
+  // interrupted (a test run, a script), stop the server first, then let the signal do what it
+  // would have done — unless somebody else handles it (the CLI), who then decides.
+  const onSignal = (signal: NodeJS.Signals) => {
+    void stop().finally(() => {
+      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+    });
+  };
+  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
 
   const settings = makeSettings(url, token);
   const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);
