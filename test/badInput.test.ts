@@ -56,7 +56,9 @@ describe('bad input', () => {
     });
   }
   it('conv2d: negative or fractional pad is refused', () => {
-    expect(messageOf(() => conv2d(x, w3, b8, { pad: -1 }))).to.match(/^conv2d: pad must be a non-negative integer/);
+    expect(messageOf(() => conv2d(x, w3, b8, { pad: -1 }))).to.match(
+      /^conv2d: pad must be a non-negative integer/,
+    );
     expect(messageOf(() => conv2d(x, w3, b8, { pad: 0.5 }))).to.match(/got 0\.5$/);
   });
   it("conv2d: 'same' with an even filter is refused", () => {
@@ -69,7 +71,9 @@ describe('bad input', () => {
     expect(messageOf(() => conv2d(zeros([6, 6]), w3, b8))).to.equal(
       'conv2d: x must have 3 or 4 dimensions, got 2 (x [6,6])',
     );
-    expect(messageOf(() => conv2d([[1]] as unknown as Tensor, w3, b8))).to.match(/^conv2d: x must be an ndarray/);
+    expect(messageOf(() => conv2d([[1]] as unknown as Tensor, w3, b8))).to.match(
+      /^conv2d: x must be an ndarray/,
+    );
   });
   it('conv2dBackward: dZ of the wrong shape', () => {
     expect(messageOf(() => conv2dBackward(zeros([1, 3, 3, 8]), x, w3, b8))).to.equal(
@@ -78,10 +82,18 @@ describe('bad input', () => {
   });
 
   const poolBad: [string, unknown, RegExp][] = [
-    ['an unknown pool mode', { size: 2, mode: 'min' }, /^pool2d: unknown pool mode "min"; use 'max' or 'avg'$/],
+    [
+      'an unknown pool mode',
+      { size: 2, mode: 'min' },
+      /^pool2d: unknown pool mode "min"; use 'max' or 'avg'$/,
+    ],
     ['size 0', { size: 0 }, /^pool2d: size must be a positive integer, got 0$/],
     ['stride 0', { size: 2, stride: 0 }, /^pool2d: stride must be a positive integer, got 0$/],
-    ['a window larger than the input', { size: 7 }, /^pool2d: window 7×7 is larger than the input 6×6 \(input \[1,6,6,1\]\)$/],
+    [
+      'a window larger than the input',
+      { size: 7 },
+      /^pool2d: window 7×7 is larger than the input 6×6 \(input \[1,6,6,1\]\)$/,
+    ],
     ['no options', undefined, /^pool2d: options \{ size, stride\?, mode\? \} are required/],
   ];
   for (const [what, options, pattern] of poolBad) {
@@ -99,26 +111,40 @@ describe('bad input', () => {
     expect(messageOf(() => tensor([[1, 2], [3]]))).to.equal(
       'tensor: ragged nested array: at [1] expected length 2 (shape [2,2]) but found length 1',
     );
-    expect(messageOf(() => tensor([[1, 2], 3] as never))).to.match(/at \[1\] expected length 2 .* but found a number/);
-    expect(messageOf(() => tensor([1, 'a'] as never))).to.equal('tensor: element at [1] is "a", not a number');
+    expect(messageOf(() => tensor([[1, 2], 3] as never))).to.match(
+      /at \[1\] expected length 2 .* but found a number/,
+    );
+    expect(messageOf(() => tensor([1, 'a'] as never))).to.equal(
+      'tensor: element at [1] is "a", not a number',
+    );
     expect(messageOf(() => tensor([]))).to.match(/^tensor: empty array at depth 0/);
-    expect(messageOf(() => tensor([1], 'int8' as never))).to.match(/^tensor: dtype must be 'float32' or 'float64'/);
+    expect(messageOf(() => tensor([1], 'int8' as never))).to.match(
+      /^tensor: dtype must be 'float32' or 'float64'/,
+    );
   });
   it('zeroPad: negative pad and a 1-D input', () => {
-    expect(messageOf(() => zeroPad(zeros([2, 2]), -1))).to.equal('zeroPad: pad must be a non-negative integer, got -1 (x [2,2])');
-    expect(messageOf(() => zeroPad(zeros([4]), 1))).to.equal('zeroPad: x must have 2 or 3 or 4 dimensions, got 1 (x [4])');
+    expect(messageOf(() => zeroPad(zeros([2, 2]), -1))).to.equal(
+      'zeroPad: pad must be a non-negative integer, got -1 (x [2,2])',
+    );
+    expect(messageOf(() => zeroPad(zeros([4]), 1))).to.equal(
+      'zeroPad: x must have 2 or 3 or 4 dimensions, got 1 (x [4])',
+    );
   });
   it('outputSize: a filter larger than the padded input, a zero stride', () => {
     expect(messageOf(() => outputSize(2, 3, 0, 1))).to.equal(
       'outputSize: filter size 3 is larger than the padded input 2 (n=2, pad=0)',
     );
-    expect(messageOf(() => outputSize(6, 3, 0, 0))).to.match(/^outputSize: stride must be an integer ≥ 1, got 0/);
+    expect(messageOf(() => outputSize(6, 3, 0, 0))).to.match(
+      /^outputSize: stride must be an integer ≥ 1, got 0/,
+    );
   });
   it('correlate2d / convolve2d: name themselves and the 2-D shapes', () => {
     expect(messageOf(() => correlate2d(zeros([2, 2]), zeros([3, 3])))).to.equal(
       'correlate2d: filter 3×3 is larger than the padded input 2×2 (pad 0) (image [2,2], kernel [3,3])',
     );
-    expect(messageOf(() => convolve2d(zeros([6, 6, 1]), zeros([3, 3])))).to.match(/^convolve2d: image must have 2 dimensions/);
+    expect(messageOf(() => convolve2d(zeros([6, 6, 1]), zeros([3, 3])))).to.match(
+      /^convolve2d: image must have 2 dimensions/,
+    );
   });
   it('reshape / fromData: sizes that do not match', () => {
     expect(messageOf(() => reshape(zeros([2, 3]), [4, 2]))).to.equal(

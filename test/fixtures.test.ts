@@ -3,7 +3,17 @@
  * 2e-4 relative). The same table runs against any kernel the library uses.
  */
 import fixtures from './fixtures/reference-public.json';
-import { conv2d, conv2dBackward, convolve2d, correlate2d, DType, Nested, pool2d, pool2dBackward, tensor } from '../src/index';
+import {
+  conv2d,
+  conv2dBackward,
+  convolve2d,
+  correlate2d,
+  DType,
+  Nested,
+  pool2d,
+  pool2dBackward,
+  tensor,
+} from '../src/index';
 import { expectClose } from './helpers/close';
 
 interface Case {

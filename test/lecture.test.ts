@@ -28,17 +28,35 @@ describe('the lecture, worked examples', () => {
   });
 
   it('max pooling 4×4, f=2 s=2 → [[9,2],[6,3]]', () => {
-    const x = tensor([[[1], [3], [2], [1]], [[2], [9], [1], [1]], [[1], [3], [2], [3]], [[5], [6], [1], [2]]]);
-    expect(toNested(pool2d(x, { size: 2, stride: 2, mode: 'max' }))).to.deep.equal([[[9], [2]], [[6], [3]]]);
+    const x = tensor([
+      [[1], [3], [2], [1]],
+      [[2], [9], [1], [1]],
+      [[1], [3], [2], [3]],
+      [[5], [6], [1], [2]],
+    ]);
+    expect(toNested(pool2d(x, { size: 2, stride: 2, mode: 'max' }))).to.deep.equal([
+      [[9], [2]],
+      [[6], [3]],
+    ]);
   });
 
   it('average pooling 4×4, f=2 s=2 → [[3.75,1.25],[4,2]]', () => {
-    const x = tensor([[[1], [3], [2], [1]], [[2], [9], [1], [1]], [[1], [4], [2], [3]], [[5], [6], [1], [2]]]);
-    expect(toNested(pool2d(x, { size: 2, stride: 2, mode: 'avg' }))).to.deep.equal([[[3.75], [1.25]], [[4], [2]]]);
+    const x = tensor([
+      [[1], [3], [2], [1]],
+      [[2], [9], [1], [1]],
+      [[1], [4], [2], [3]],
+      [[5], [6], [1], [2]],
+    ]);
+    expect(toNested(pool2d(x, { size: 2, stride: 2, mode: 'avg' }))).to.deep.equal([
+      [[3.75], [1.25]],
+      [[4], [2]],
+    ]);
   });
 
   it('max pooling 5×5×2 with f=3 s=1 works on each channel on its own → 3×3×2', () => {
-    const values = Array.from({ length: 5 }, (_, h) => Array.from({ length: 5 }, (_, w) => [h * 5 + w, -(h * 5 + w)]));
+    const values = Array.from({ length: 5 }, (_, h) =>
+      Array.from({ length: 5 }, (_, w) => [h * 5 + w, -(h * 5 + w)]),
+    );
     const out = pool2d(tensor(values), { size: 3, stride: 1, mode: 'max' });
     expect(out.shape).to.deep.equal([3, 3, 2]);
     expect(out.get(0, 0, 0)).to.equal(12); // largest of rows 0–2, cols 0–2 in channel 0
@@ -47,7 +65,11 @@ describe('the lecture, worked examples', () => {
   });
 
   it('global average pooling 7×7×1000 → 1×1×1000', () => {
-    const x = tensor(Array.from({ length: 7 }, () => Array.from({ length: 7 }, () => Array.from({ length: 1000 }, (_, c) => c))));
+    const x = tensor(
+      Array.from({ length: 7 }, () =>
+        Array.from({ length: 7 }, () => Array.from({ length: 1000 }, (_, c) => c)),
+      ),
+    );
     const out = pool2d(x, { size: 7, mode: 'avg' });
     expect(out.shape).to.deep.equal([1, 1, 1000]);
     expect(out.get(0, 0, 999)).to.be.closeTo(999, 1e-3);
@@ -59,17 +81,35 @@ describe('the lecture, worked examples', () => {
     expect(padded.shape).to.deep.equal([8, 8]);
     expect(padded.get(0, 0)).to.equal(0);
     expect(padded.get(1, 1)).to.equal(1);
-    expect(correlate2d(x, tensor([[1, 1, 1], [1, 1, 1], [1, 1, 1]]), { pad: 'same' }).shape).to.deep.equal([6, 6]);
+    expect(
+      correlate2d(
+        x,
+        tensor([
+          [1, 1, 1],
+          [1, 1, 1],
+          [1, 1, 1],
+        ]),
+        { pad: 'same' },
+      ).shape,
+    ).to.deep.equal([6, 6]);
     expect(outputSize(6, 3, 1, 1)).to.equal(6);
     expect(outputSize(6, 3, 0, 1)).to.equal(4);
   });
 
   it('6×6×3 * two 3×3×3 filters → 4×4×2; a filter reading only the red channel ignores green and blue', () => {
-    const x = tensor(Array.from({ length: 6 }, () => Array.from({ length: 6 }, (_, w) => [w < 3 ? 10 : 0, 5, 7])));
+    const x = tensor(
+      Array.from({ length: 6 }, () => Array.from({ length: 6 }, (_, w) => [w < 3 ? 10 : 0, 5, 7])),
+    );
     const vertical = [1, 0, -1];
     // filter 0: vertical edges in red only; filter 1: vertical edges in any channel
     const W = tensor(
-      [0, 1, 2].map(() => vertical.map((v) => [[v, v], [0, v], [0, v]])),
+      [0, 1, 2].map(() =>
+        vertical.map((v) => [
+          [v, v],
+          [0, v],
+          [0, v],
+        ]),
+      ),
     );
     const z = conv2d(x, W, tensor([0, 0]));
     expect(z.shape).to.deep.equal([4, 4, 2]);
@@ -86,8 +126,16 @@ describe('the lecture, worked examples', () => {
       [4, 2, 1, 6, 2, 8],
       [2, 4, 5, 2, 3, 9],
     ]);
-    const kernel = tensor([[3, 4, 5], [1, 0, 2], [-1, 9, 7]]);
-    const turned = tensor([[7, 9, -1], [2, 0, 1], [5, 4, 3]]);
+    const kernel = tensor([
+      [3, 4, 5],
+      [1, 0, 2],
+      [-1, 9, 7],
+    ]);
+    const turned = tensor([
+      [7, 9, -1],
+      [2, 0, 1],
+      [5, 4, 3],
+    ]);
     expect(toNested(convolve2d(image, kernel))).to.deep.equal(toNested(correlate2d(image, turned)));
   });
 });

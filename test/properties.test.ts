@@ -3,7 +3,18 @@
  * loops in test/helpers/naive.ts, and a strided view gives the same result as its copy.
  */
 import fc from 'fast-check';
-import { conv2d, conv2dBackward, copy, pool2d, pool2dBackward, randn, Tensor, zeros, assign, full } from '../src/index';
+import {
+  conv2d,
+  conv2dBackward,
+  copy,
+  pool2d,
+  pool2dBackward,
+  randn,
+  Tensor,
+  zeros,
+  assign,
+  full,
+} from '../src/index';
 import { naiveConv2d, naiveConv2dBackward, naivePool2d, naivePool2dBackward } from './helpers/naive';
 import { expectClose } from './helpers/close';
 
@@ -82,7 +93,11 @@ describe('kernels equal the plain reference loops (fast-check)', () => {
         const a = pool2d(x, { size: f, stride, mode });
         expectClose(a, naivePool2d(x, f, stride, mode), tight);
         const dA = randn(a.shape, seed + 1, 1, 'float64');
-        expectClose(pool2dBackward(dA, x, { size: f, stride, mode }), naivePool2dBackward(dA, x, f, stride, mode), tight);
+        expectClose(
+          pool2dBackward(dA, x, { size: f, stride, mode }),
+          naivePool2dBackward(dA, x, f, stride, mode),
+          tight,
+        );
       }),
       { numRuns: 150 },
     );
@@ -91,7 +106,16 @@ describe('kernels equal the plain reference loops (fast-check)', () => {
   it('max-pool backward sends a tied window’s gradient to its first maximum only', () => {
     const x = zeros([1, 2, 2, 1], 'float64'); // all four cells tie
     const dX = pool2dBackward(full([1, 1, 1, 1], 5, 'float64'), x, { size: 2 });
-    expectClose(dX, [[[[5], [0]], [[0], [0]]]], tight);
+    expectClose(
+      dX,
+      [
+        [
+          [[5], [0]],
+          [[0], [0]],
+        ],
+      ],
+      tight,
+    );
   });
 });
 

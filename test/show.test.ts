@@ -1,3 +1,4 @@
+import { inspect } from 'util';
 /**
  * show() reaches into tslab's internals (see src/viz/show.ts). The first block checks that those
  * internals are what show.ts was written against, so a tslab upgrade that changes them fails here,
@@ -157,7 +158,7 @@ describe('show()', () => {
 
   it('the handle prints as one line in a notebook', () => {
     const handle = show(figure, { id: 'x' });
-    expect(require('util').inspect(handle)).to.equal('DisplayHandle "x"');
+    expect(inspect(handle)).to.equal('DisplayHandle "x"');
   });
 
   it('outside a running cell it says where show() works', () => {

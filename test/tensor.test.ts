@@ -1,29 +1,72 @@
 import { expect } from 'chai';
-import { tensor, toNested, zeros, full, copy, dtypeOf, reshape, seededRandom, randn, rand, isContiguous, assign } from '../src/index';
+import {
+  tensor,
+  toNested,
+  zeros,
+  full,
+  copy,
+  dtypeOf,
+  reshape,
+  seededRandom,
+  randn,
+  rand,
+  isContiguous,
+  assign,
+} from '../src/index';
 
 describe('tensors', () => {
   it('tensor() is float32 by default and keeps float64 when asked', () => {
-    expect(tensor([[1, 2], [3, 4]]).data).to.be.instanceOf(Float32Array);
-    const t = tensor([[1, 2], [3, 4]], 'float64');
+    expect(
+      tensor([
+        [1, 2],
+        [3, 4],
+      ]).data,
+    ).to.be.instanceOf(Float32Array);
+    const t = tensor(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      'float64',
+    );
     expect(t.data).to.be.instanceOf(Float64Array);
     expect(t.shape).to.deep.equal([2, 2]);
-    expect(toNested(t)).to.deep.equal([[1, 2], [3, 4]]);
+    expect(toNested(t)).to.deep.equal([
+      [1, 2],
+      [3, 4],
+    ]);
   });
   it('float32 rounds: 0.1 is stored as the nearest float32', () => {
     expect(tensor([0.1]).get(0)).to.equal(Math.fround(0.1));
     expect(tensor([0.1], 'float64').get(0)).to.equal(0.1);
   });
   it('toNested follows views (transpose, step, pick)', () => {
-    const t = tensor([[1, 2, 3], [4, 5, 6]]);
-    expect(toNested(t.transpose(1, 0))).to.deep.equal([[1, 4], [2, 5], [3, 6]]);
-    expect(toNested(t.step(1, -1))).to.deep.equal([[3, 2, 1], [6, 5, 4]]);
+    const t = tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+    expect(toNested(t.transpose(1, 0))).to.deep.equal([
+      [1, 4],
+      [2, 5],
+      [3, 6],
+    ]);
+    expect(toNested(t.step(1, -1))).to.deep.equal([
+      [3, 2, 1],
+      [6, 5, 4],
+    ]);
     expect(toNested(t.pick(null, 1))).to.deep.equal([2, 5]);
   });
   it('zeros, full, copy and reshape keep dtype and values', () => {
     expect(toNested(zeros([2, 1], 'float64'))).to.deep.equal([[0], [0]]);
     expect(dtypeOf(zeros([2, 1], 'float64'))).to.equal('float64');
     expect(toNested(full([2], 7))).to.deep.equal([7, 7]);
-    const t = tensor([[1, 2, 3], [4, 5, 6]], 'float64');
+    const t = tensor(
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
+      'float64',
+    );
     const c = copy(t.transpose(1, 0));
     expect(isContiguous(c)).to.equal(true);
     expect(isContiguous(t.transpose(1, 0))).to.equal(false);
@@ -31,7 +74,11 @@ describe('tensors', () => {
     expect(dtypeOf(copy(t, 'float32'))).to.equal('float32');
     const dest = zeros([3, 2]);
     assign(dest.step(-1, 1), t.transpose(1, 0));
-    expect(toNested(dest)).to.deep.equal([[3, 6], [2, 5], [1, 4]]);
+    expect(toNested(dest)).to.deep.equal([
+      [3, 6],
+      [2, 5],
+      [1, 4],
+    ]);
   });
 });
 

@@ -8,7 +8,12 @@ function asVolume(a: Tensor): Tensor {
 
 function asFilter(k: Tensor, flip: boolean): Tensor {
   const view = flip ? k.step(-1, -1) : k; // a 180° rotation is a view with negative steps
-  return ndarray(view.data, [view.shape[0], view.shape[1], 1, 1], [view.stride[0], view.stride[1], 1, 1], view.offset);
+  return ndarray(
+    view.data,
+    [view.shape[0], view.shape[1], 1, 1],
+    [view.stride[0], view.stride[1], 1, 1],
+    view.offset,
+  );
 }
 
 function run(fn: string, image: Tensor, kernel: Tensor, options: ConvOptions, flip: boolean): Tensor {
@@ -21,6 +26,7 @@ function run(fn: string, image: Tensor, kernel: Tensor, options: ConvOptions, fl
     // report the caller's name and 2-D shapes rather than conv2d's internal 3-D ones
     throw new Error(
       `${fn}: ${(e as Error).message.replace(/^conv2d: /, '').replace(/ \(input .*\)$/, '')} (image [${image.shape}], kernel [${kernel.shape}])`,
+      { cause: e },
     );
   }
 }

@@ -47,7 +47,7 @@ export function readImage(file: string, options: ReadImageOptions = {}): Tensor 
     if (startsWith(bytes, PNG_SIGNATURE)) return decodePng(bytes, alpha === 'keep');
     if (startsWith(bytes, JPEG_SIGNATURE)) return decodeJpeg(bytes);
   } catch (e) {
-    throw new Error(`${fn}: cannot decode ${absolute}: ${(e as Error).message}`);
+    throw new Error(`${fn}: cannot decode ${absolute}: ${(e as Error).message}`, { cause: e });
   }
   throw new Error(`${fn}: ${absolute} is neither a PNG nor a JPEG (${firstBytes(bytes)})`);
 }
@@ -215,7 +215,7 @@ export function writePng(file: string, image: Tensor, options: WritePngOptions =
   try {
     fs.writeFileSync(absolute, encoded);
   } catch (e) {
-    throw new Error(`${fn}: cannot write ${absolute}: ${(e as Error).message}`);
+    throw new Error(`${fn}: cannot write ${absolute}: ${(e as Error).message}`, { cause: e });
   }
   return absolute;
 }

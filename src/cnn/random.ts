@@ -60,7 +60,13 @@ export function randn(shape: readonly number[], seed: number, scale = 1, dtype: 
 }
 
 /** A tensor of values uniform in [low, high), from a seed. */
-export function rand(shape: readonly number[], seed: number, low = 0, high = 1, dtype: DType = 'float32'): Tensor {
+export function rand(
+  shape: readonly number[],
+  seed: number,
+  low = 0,
+  high = 1,
+  dtype: DType = 'float32',
+): Tensor {
   const rng = seededRandom(seed);
   const t = zeros(shape, dtype);
   for (let i = 0; i < t.data.length; i++) t.data[i] = low + (high - low) * rng.uniform();

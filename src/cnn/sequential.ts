@@ -171,6 +171,7 @@ class SequentialModel implements Model {
       } catch (e) {
         throw new Error(
           `sequential: layer ${index + 1} (${name}) cannot take input ${shapeString(shape)}: ${(e as Error).message}`,
+          { cause: e },
         );
       }
     }
@@ -459,7 +460,7 @@ export function loadModel(json: string | ModelJSON): Model {
   try {
     saved = typeof json === 'string' ? (JSON.parse(json) as ModelJSON) : json;
   } catch (e) {
-    throw new Error(`${fn}: not valid JSON: ${(e as Error).message}`);
+    throw new Error(`${fn}: not valid JSON: ${(e as Error).message}`, { cause: e });
   }
   if (
     !saved ||

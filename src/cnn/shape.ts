@@ -13,11 +13,15 @@ export function outputSize(n: number, f: number, pad: number, stride: number): n
     ['stride', stride, 1],
   ] as const) {
     if (!Number.isInteger(v) || v < min) {
-      throw new Error(`${fn}: ${name} must be an integer ≥ ${min}, got ${v} (n=${n}, f=${f}, pad=${pad}, stride=${stride})`);
+      throw new Error(
+        `${fn}: ${name} must be an integer ≥ ${min}, got ${v} (n=${n}, f=${f}, pad=${pad}, stride=${stride})`,
+      );
     }
   }
   if (f > n + 2 * pad) {
-    throw new Error(`${fn}: filter size ${f} is larger than the padded input ${n + 2 * pad} (n=${n}, pad=${pad})`);
+    throw new Error(
+      `${fn}: filter size ${f} is larger than the padded input ${n + 2 * pad} (n=${n}, pad=${pad})`,
+    );
   }
   return Math.floor((n + 2 * pad - f) / stride) + 1;
 }
@@ -35,12 +39,16 @@ export function resolvePad(fn: string, pad: unknown, f: number): number {
   if (pad === 'valid') return 0;
   if (pad === 'same') {
     if (f % 2 === 0) {
-      throw new Error(`${fn}: pad 'same' needs an odd filter size so that p = (f − 1)/2 is whole, got f=${f}`);
+      throw new Error(
+        `${fn}: pad 'same' needs an odd filter size so that p = (f − 1)/2 is whole, got f=${f}`,
+      );
     }
     return (f - 1) / 2;
   }
   if (typeof pad !== 'number' || !Number.isInteger(pad) || pad < 0) {
-    throw new Error(`${fn}: pad must be a non-negative integer, 'valid' or 'same', got ${JSON.stringify(pad)}`);
+    throw new Error(
+      `${fn}: pad must be a non-negative integer, 'valid' or 'same', got ${JSON.stringify(pad)}`,
+    );
   }
   return pad;
 }
@@ -77,7 +85,9 @@ export function convGeometry(
   if (wShape.length !== 4) throw new Error(`${fn}: filter must be 4-D (f,f,C,K), got ${shapeString(wShape)}`);
   if (fH !== fW) throw new Error(`${fn}: filter must be square (f,f,C,K), got ${fH}×${fW} ${shapes}`);
   if (wChannels !== inChannels) {
-    throw new Error(`${fn}: filter has ${wChannels} input channels but the input has ${inChannels} ${shapes}`);
+    throw new Error(
+      `${fn}: filter has ${wChannels} input channels but the input has ${inChannels} ${shapes}`,
+    );
   }
   const stride = checkStride(fn, options.stride ?? 1);
   const pad = resolvePad(fn, options.pad ?? 0, fH);
@@ -138,7 +148,9 @@ export function poolGeometry(
   }
   const [batch, inHeight, inWidth, channels] = xShape;
   if (size > inHeight || size > inWidth) {
-    throw new Error(`${fn}: window ${size}×${size} is larger than the input ${inHeight}×${inWidth} (input ${shapeString(shownShape)})`);
+    throw new Error(
+      `${fn}: window ${size}×${size} is larger than the input ${inHeight}×${inWidth} (input ${shapeString(shownShape)})`,
+    );
   }
   return {
     batch,

@@ -59,7 +59,9 @@ export function full(shape: readonly number[], value: number, dtype: DType = 'fl
 export function fromData(data: FloatArray, shape: readonly number[]): Tensor {
   checkShape('fromData', shape);
   if (data.length !== sizeOf(shape)) {
-    throw new Error(`fromData: ${data.length} values do not fill shape ${shapeString(shape)} (${sizeOf(shape)} values)`);
+    throw new Error(
+      `fromData: ${data.length} values do not fill shape ${shapeString(shape)} (${sizeOf(shape)} values)`,
+    );
   }
   return ndarray(data, shape.slice());
 }
@@ -166,7 +168,9 @@ export function contiguous(a: Tensor): Tensor {
 export function reshape(a: Tensor, shape: readonly number[]): Tensor {
   checkShape('reshape', shape);
   if (sizeOf(shape) !== a.size) {
-    throw new Error(`reshape: cannot reshape ${shapeString(a.shape)} (${a.size} values) to ${shapeString(shape)}`);
+    throw new Error(
+      `reshape: cannot reshape ${shapeString(a.shape)} (${a.size} values) to ${shapeString(shape)}`,
+    );
   }
   return ndarray(contiguous(a).data, shape.slice());
 }
@@ -175,10 +179,14 @@ export function reshape(a: Tensor, shape: readonly number[]): Tensor {
 export function checkTensor(fn: string, name: string, a: unknown, dims?: readonly number[]): Tensor {
   const t = a as Tensor;
   if (!t || typeof t !== 'object' || !Array.isArray(t.shape) || !t.data) {
-    throw new Error(`${fn}: ${name} must be an ndarray (use tensor([...])), got ${a === null ? 'null' : typeof a}`);
+    throw new Error(
+      `${fn}: ${name} must be an ndarray (use tensor([...])), got ${a === null ? 'null' : typeof a}`,
+    );
   }
   if (!(t.data instanceof Float32Array || t.data instanceof Float64Array)) {
-    throw new Error(`${fn}: ${name} must hold a Float32Array or Float64Array, got ${(t.data as object).constructor?.name}`);
+    throw new Error(
+      `${fn}: ${name} must hold a Float32Array or Float64Array, got ${(t.data as object).constructor?.name}`,
+    );
   }
   if (dims && !dims.includes(t.dimension)) {
     throw new Error(

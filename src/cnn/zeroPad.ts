@@ -8,7 +8,9 @@ export function zeroPad(x: Tensor, pad: number): Tensor {
   const fn = 'zeroPad';
   checkTensor(fn, 'x', x, [2, 3, 4]);
   if (typeof pad !== 'number' || !Number.isInteger(pad) || pad < 0) {
-    throw new Error(`${fn}: pad must be a non-negative integer, got ${JSON.stringify(pad)} (x ${shapeString(x.shape)})`);
+    throw new Error(
+      `${fn}: pad must be a non-negative integer, got ${JSON.stringify(pad)} (x ${shapeString(x.shape)})`,
+    );
   }
   const h = x.dimension === 4 ? 1 : 0; // index of the height axis
   const shape = x.shape.slice();

@@ -35,7 +35,7 @@ export function convolutionHover(
     // float64 so that integer examples give exact sums
     output = toRows(fn, 'output', correlate2d(tensor(x, 'float64'), tensor(k, 'float64'), { stride, pad }));
   } catch (e) {
-    throw new Error(`${fn}: ${(e as Error).message.replace(/^correlate2d: /, '')}`);
+    throw new Error(`${fn}: ${(e as Error).message.replace(/^correlate2d: /, '')}`, { cause: e });
   }
 
   const valueAt = (xR: number, xC: number): number =>

@@ -103,6 +103,7 @@ function findRoute(): Route {
     const publicFile = path.join(dir, 'public.js');
     if (hookGone && existsSync(publicFile)) {
       // tslab changed: its public API still sends HTML, one MIME type per message
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- a path known only at run time
       const tslab = require(publicFile) as { newDisplay(): PublicDisplay };
       return {
         kind: 'html',

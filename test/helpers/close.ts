@@ -18,8 +18,14 @@ export function expectClose(
   expected: Tensor | Nested,
   { relative = 0, absolute = 0 }: { relative?: number; absolute?: number } = {},
 ): void {
-  const a = typeof actual === 'object' && actual !== null && 'shape' in actual ? toNested(actual) : (actual as Nested);
-  const e = typeof expected === 'object' && expected !== null && 'shape' in expected ? toNested(expected) : (expected as Nested);
+  const a =
+    typeof actual === 'object' && actual !== null && 'shape' in actual
+      ? toNested(actual)
+      : (actual as Nested);
+  const e =
+    typeof expected === 'object' && expected !== null && 'shape' in expected
+      ? toNested(expected)
+      : (expected as Nested);
   expect(shapeOf(a), 'shape').to.deep.equal(shapeOf(e));
   const av = flatten(a);
   const ev = flatten(e);
@@ -33,6 +39,8 @@ export function expectClose(
     }
   });
   if (worstAt >= 0) {
-    expect.fail(`value ${worstAt} is ${av[worstAt]}, expected ${ev[worstAt]} (relative ${relative}, absolute ${absolute})`);
+    expect.fail(
+      `value ${worstAt} is ${av[worstAt]}, expected ${ev[worstAt]} (relative ${relative}, absolute ${absolute})`,
+    );
   }
 }

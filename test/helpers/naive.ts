@@ -19,7 +19,8 @@ export function naiveConv2d(x: Tensor, W: Tensor, b: Tensor, stride: number, pad
           let sum = b.get(k);
           for (let di = 0; di < f; di++)
             for (let dj = 0; dj < f; dj++)
-              for (let c = 0; c < C; c++) sum += xp.get(i, h * stride + di, w * stride + dj, c) * W.get(di, dj, c, k);
+              for (let c = 0; c < C; c++)
+                sum += xp.get(i, h * stride + di, w * stride + dj, c) * W.get(di, dj, c, k);
           z.set(i, h, w, k, sum);
         }
   return z;
@@ -64,12 +65,24 @@ export function naivePool2d(x: Tensor, f: number, stride: number, mode: 'max' | 
           const window: number[] = [];
           for (let di = 0; di < f; di++)
             for (let dj = 0; dj < f; dj++) window.push(x.get(i, h * stride + di, w * stride + dj, c));
-          a.set(i, h, w, c, mode === 'max' ? Math.max(...window) : window.reduce((p, v) => p + v, 0) / window.length);
+          a.set(
+            i,
+            h,
+            w,
+            c,
+            mode === 'max' ? Math.max(...window) : window.reduce((p, v) => p + v, 0) / window.length,
+          );
         }
   return a;
 }
 
-export function naivePool2dBackward(dA: Tensor, x: Tensor, f: number, stride: number, mode: 'max' | 'avg'): Tensor {
+export function naivePool2dBackward(
+  dA: Tensor,
+  x: Tensor,
+  f: number,
+  stride: number,
+  mode: 'max' | 'avg',
+): Tensor {
   const [m, , , C] = x.shape;
   const [, oH, oW] = dA.shape;
   const dX = zeros(x.shape, 'float64');
