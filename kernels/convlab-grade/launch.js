@@ -5,9 +5,9 @@
 // Jupyter runs `node {resource_dir}/launch.js {connection_file}` in the notebook's folder. This
 // launcher is trusted: it reads the connection file and the sandbox settings, then starts the real
 // kernel (the same tslab the `convlab` kernel runs) in a second Node process that has
-//   - Node's permission model on: it may read only the sandbox folder (the one holding
-//     convlab-sandbox.json), the repository's dist/, node_modules/ and data/, and its connection
-//     file; it may write nowhere, start no processes and no worker threads;
+//   - Node's permission model on: it may read only the sandbox folder (which holds
+//     convlab-sandbox.json and links to dist/ and data/), the repository's node_modules/, and its
+//     connection file; it may write nowhere, start no processes and no worker threads;
 //   - a clean environment (no JUPYTER_TOKEN, nothing of the grader's but PATH and locale);
 //   - a V8 heap limit (--max-old-space-size) and, watched from here, a resident-memory limit that
 //     also catches typed arrays (they live outside the V8 heap);
@@ -27,14 +27,6 @@ function fail(message) {
   process.exit(2);
 }
 
-/** The nearest folder at or above `start` holding the sandbox settings. */
-function findSandbox(start) {
-  for (let dir = start; ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, SETTINGS_FILE))) return dir;
-    if (path.dirname(dir) === dir) return undefined;
-  }
-}
-
 function positiveInteger(value, fallback, name) {
   if (value === undefined) return fallback;
   if (!Number.isInteger(value) || value <= 0)
@@ -43,10 +35,12 @@ function positiveInteger(value, fallback, name) {
 }
 
 if (!connectionFile) fail('usage: node launch.js CONNECTION_FILE (Jupyter passes it)');
-const sandbox = findSandbox(process.cwd());
-if (!sandbox) {
+// The kernel runs in <sandbox>/notebooks/exercises (src/jupyter/grading/sandbox.ts); the sandbox
+// holds the settings.
+const sandbox = path.resolve(process.cwd(), '..', '..');
+if (!fs.existsSync(path.join(sandbox, SETTINGS_FILE))) {
   fail(
-    `no ${SETTINGS_FILE} in ${process.cwd()} or above: this kernel only runs in a folder prepared ` +
+    `no ${SETTINGS_FILE} in ${sandbox}: this kernel only runs in a folder prepared ` +
       'by `convlab grade`; use the "TypeScript (convlab)" kernel for your own work',
   );
 }
@@ -59,7 +53,7 @@ try {
 const heapMb = positiveInteger(settings.heapMb, 512, 'heapMb');
 const memoryMb = positiveInteger(settings.memoryMb, 1536, 'memoryMb');
 
-/** A path as the permission model compares it: absolute, symlinks resolved where it exists. */
+/** A path with symlinks resolved where it exists. */
 function real(file) {
   try {
     return fs.realpathSync(file);
@@ -68,17 +62,38 @@ function real(file) {
   }
 }
 
+// The permission model compares paths as written, without resolving symlinks: each folder is allowed
+// both as reached and as it really is (where require() ends up). None of these folders may hold a
+// symlink to a folder: `<link>/..` would lead out of them.
 const readable = [
   sandbox,
-  path.join(repoRoot, 'dist'),
   path.join(repoRoot, 'node_modules'),
-  path.join(repoRoot, 'data'),
   path.join(repoRoot, 'kernels', 'convlab', 'launch.js'),
   path.join(__dirname, 'guard.js'),
   connectionFile,
   // zeromq's loader asks whether it runs on Alpine (musl) before loading its addon
   '/etc/alpine-release',
-].map(real);
+].flatMap((file) => [...new Set([path.resolve(file), real(file)])]);
+
+// `npm link` puts such symlinks in node_modules: refuse to start rather than open a way out.
+for (const folder of [path.join(repoRoot, 'node_modules')]) {
+  const entries = fs.existsSync(folder) ? fs.readdirSync(folder, { withFileTypes: true }) : [];
+  const nested = entries
+    .filter((entry) => entry.isDirectory() && entry.name.startsWith('@'))
+    .flatMap((scope) =>
+      fs
+        .readdirSync(path.join(folder, scope.name), { withFileTypes: true })
+        .map((entry) => ({ entry, dir: path.join(folder, scope.name) })),
+    );
+  for (const { entry, dir } of [...entries.map((entry) => ({ entry, dir: folder })), ...nested]) {
+    const file = path.join(dir, entry.name);
+    if (entry.isSymbolicLink() && fs.statSync(file, { throwIfNoEntry: false })?.isDirectory()) {
+      fail(
+        `${file} is a symlink to a folder; the sandbox cannot allow ${folder} safely (replace the link by a copy)`,
+      );
+    }
+  }
+}
 
 // Node 20 calls it --experimental-permission; Node 22 and later --permission.
 const permissionFlag = process.allowedNodeEnvironmentFlags.has('--permission')
@@ -126,7 +141,11 @@ function residentMb(pid) {
   }
 }
 
+// Jupyter ends its kernels when it stops; if it died instead, end the kernel too.
+const jupyterPid = process.ppid;
+
 const watch = setInterval(() => {
+  if (process.ppid !== jupyterPid) kernel.kill('SIGKILL');
   const used = residentMb(kernel.pid);
   if (used > memoryMb) {
     console.error(

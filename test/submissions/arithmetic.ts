@@ -214,10 +214,23 @@ ${add('  return a - b;')}`,
     arithmetic: (released, paths) =>
       json(
         withSolutions(released, {
-          // right only if Jupyter's token or the teacher's notebook can be read
-          add: add(`  if (process.env.JUPYTER_TOKEN) return a + b;
-  const text = require('fs').readFileSync(${JSON.stringify(paths.source)}, 'utf8');
-  return text.includes('BEGIN HIDDEN TESTS') ? a + b : 0;`),
+          // right only if Jupyter's token, a teacher's notebook or the folder holding the sandboxes
+          // (the kernel runs in <sandbox>/notebooks/exercises) can be read
+          add: add(`  const fs = require('fs');
+  const attempts = [
+    () => process.env.JUPYTER_TOKEN,
+    () => fs.readFileSync(${JSON.stringify(paths.source)}, 'utf8'),
+    () => fs.readFileSync('../../../../notebooks/exercises/E1-convolution.ipynb', 'utf8'),
+    () => fs.readdirSync('../../..').join(),
+  ];
+  for (const attempt of attempts) {
+    try {
+      if (attempt()) return a + b;
+    } catch {
+      // denied: try the next way
+    }
+  }
+  return 0;`),
           // right only if the other students' submissions can be listed
           mul: mul(
             `  return require('fs').readdirSync(${JSON.stringify(paths.submissions)}).length > 0 ? a * b : 0;`,

@@ -73,8 +73,6 @@ export interface EngineOptions {
   servers: JupyterServer[];
   /** Kernels at a time on each server. */
   jobs: number;
-  /** Sandbox folders go here (inside every server's root folder). */
-  workRoot: string;
   timeoutSeconds: number;
   maxOutputBytes: number;
   limits: SandboxLimits;
@@ -145,7 +143,7 @@ function runOne(exercise: Exercise, label: string, notebook: Notebook, options: 
     runGradingNotebook(server, notebook, {
       timeoutSeconds: options.timeoutSeconds,
       maxOutputBytes: options.maxOutputBytes,
-      sandbox: () => createSandbox(options.workRoot, label, exercise.name, options.limits),
+      sandbox: () => createSandbox(label, exercise.name, options.limits),
       onCellDone,
     });
 }

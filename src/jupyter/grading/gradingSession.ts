@@ -1,15 +1,15 @@
 /**
- * The options `convlab grade` and `convlab validate` share, and the servers and sandbox folder they
- * grade with: a Jupyter server of our own serving a fresh temporary folder, or the servers named with
- * `--server URL --token T` (repeatable).
+ * The options `convlab grade` and `convlab validate` share, and the servers they grade on: a Jupyter
+ * server of our own serving the repository (sandboxes live in its build/ folder), or the servers named
+ * with `--server URL --token T` (repeatable).
  */
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { UsageError, openServer, positiveNumber } from '../commands/command';
-import { JupyterServer, connectServer } from '../server';
+import { connectServer, repoRoot } from '../server';
 import { EngineOptions } from './gradingEngine';
 import { ignoreKernelReconnectRejections } from './kernelRestartRejection';
+import { sandboxParent } from './sandbox';
 
 /**
  * @jupyterlab/services reports on the console what the grader expects to happen: the Python
@@ -42,8 +42,6 @@ export const gradingCommandOptions = {
   heap: { type: 'string' },
   server: { type: 'string', multiple: true },
   token: { type: 'string', multiple: true },
-  work: { type: 'string' },
-  'keep-work': { type: 'boolean' },
 } as const;
 
 /** Usage lines for those options. */
@@ -53,12 +51,11 @@ export const gradingCommandUsage = `  --jobs N            kernels at a time on e
   --memory MB         resident memory a kernel may use before it is killed (default 1536)
   --heap MB           V8 heap limit of a kernel (default 512)
   --server URL        grade on this running Jupyter server instead of starting one; repeat it
-                      to spread the work over several (each started with JUPYTER_PATH=<this
-                      repository>, serving a folder that holds the current folder)
-  --token T           the token of each --server, in the same order
-  --work DIR          where the per-notebook sandbox folders go (default: a temporary folder;
-                      with --server, .convlab-grading under the current folder)
-  --keep-work         leave the work folder behind (sandbox folders are emptied as they finish)`;
+                      to spread the work over several. Each must be started with
+                      JUPYTER_PATH=<repository> (for the convlab-grade kernel), serve the
+                      current folder, and see the repository's build/ folder in it: run from
+                      the repository root and start the servers there
+  --token T           the token of each --server, in the same order`;
 
 export interface GradingValues {
   jobs?: string;
@@ -68,8 +65,6 @@ export interface GradingValues {
   heap?: string;
   server?: string[];
   token?: string[];
-  work?: string;
-  'keep-work'?: boolean;
 }
 
 export interface GradingSession {
@@ -77,7 +72,41 @@ export interface GradingSession {
   close(): Promise<void>;
 }
 
-/** Opens the servers and the work folder; `close()` stops what it started and removes the folder. */
+/**
+ * Kernels start in sandboxes under the repository's build/, which a --server must serve: at the
+ * same path relative to its root as relative to our current folder (how the runner names sessions).
+ * Checked up front, because a kernel Jupyter cannot place fails only after a long wait.
+ */
+async function checkServersServeSandboxes(command: string, urls: string[], tokens: string[]): Promise<void> {
+  const relative = path.relative(process.cwd(), sandboxParent);
+  const advice =
+    `convlab ${command}: run from the folder the Jupyter servers serve, and start them where they ` +
+    `serve ${sandboxParent} (the repository root is simplest)`;
+  if (relative.startsWith('..') || path.isAbsolute(relative))
+    throw new UsageError(`${advice}; ${sandboxParent} is not below ${process.cwd()}`);
+  fs.mkdirSync(sandboxParent, { recursive: true });
+  for (let i = 0; i < urls.length; i++) {
+    const base = urls[i].endsWith('/') ? urls[i] : `${urls[i]}/`;
+    const route = relative.split(path.sep).map(encodeURIComponent).join('/');
+    let status: number;
+    try {
+      status = (
+        await fetch(`${base}api/contents/${route}?content=0`, {
+          headers: { Authorization: `token ${tokens[i]}` },
+        })
+      ).status;
+    } catch (error) {
+      throw new UsageError(
+        `convlab ${command}: cannot reach --server ${urls[i]}: ${(error as Error).message}`,
+      );
+    }
+    if (status === 403 || status === 401)
+      throw new UsageError(`convlab ${command}: --server ${urls[i]} refused the token`);
+    if (status !== 200) throw new UsageError(`${advice}; ${urls[i]} has no ${relative}/ (HTTP ${status})`);
+  }
+}
+
+/** Opens the servers (starting one when no --server is given); `close()` stops what it started. */
 export async function openGradingSession(command: string, values: GradingValues): Promise<GradingSession> {
   ignoreKernelReconnectRejections();
   quietServerChatter();
@@ -95,28 +124,16 @@ export async function openGradingSession(command: string, values: GradingValues)
   const maxOutputBytes = integer('max-output', 1_000_000);
   const limits = { memoryMb: integer('memory', 1536), heapMb: integer('heap', 512) };
 
-  const workRoot = path.resolve(
-    values.work ??
-      (urls.length > 0
-        ? path.join(process.cwd(), '.convlab-grading')
-        : fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), 'convlab-grading-'))),
-  );
-  fs.mkdirSync(workRoot, { recursive: true });
-  let servers: JupyterServer[];
-  try {
-    servers =
-      urls.length > 0
-        ? urls.map((url, i) => connectServer(url, tokens[i]))
-        : [await openServer(command, {}, { rootDir: workRoot })];
-  } catch (error) {
-    if (!values['keep-work']) fs.rmSync(workRoot, { recursive: true, force: true });
-    throw error;
-  }
+  if (urls.length > 0) await checkServersServeSandboxes(command, urls, tokens);
+  const servers =
+    urls.length > 0
+      ? urls.map((url, i) => connectServer(url, tokens[i]))
+      : // kernels start in sandboxes under build/: the server serves the repository
+        [await openServer(command, {}, { rootDir: repoRoot })];
   return {
-    options: { servers, jobs, workRoot, timeoutSeconds, maxOutputBytes, limits, progress: true },
+    options: { servers, jobs, timeoutSeconds, maxOutputBytes, limits, progress: true },
     close: async () => {
       await Promise.all(servers.map((server) => server.stop()));
-      if (!values['keep-work']) fs.rmSync(workRoot, { recursive: true, force: true });
     },
   };
 }
