@@ -143,19 +143,7 @@ const batchY = labels.slice(0, BATCH);
 
 /** LeNet-5 as the lecture draws it (conv layers with relu, max-pool 2, three dense layers). */
 function lenet(): cl.Model {
-  return cl.sequential(
-    [28, 28, 1],
-    [
-      cl.layers.conv2d({ filters: 6, size: 5, pad: 'same', activation: 'relu' }),
-      cl.layers.maxPool({ size: 2 }),
-      cl.layers.conv2d({ filters: 16, size: 5, activation: 'relu' }),
-      cl.layers.maxPool({ size: 2 }),
-      cl.layers.dense({ units: 120, activation: 'relu' }),
-      cl.layers.dense({ units: 84, activation: 'relu' }),
-      cl.layers.dense({ units: 10, activation: 'softmax' }),
-    ],
-    { seed: 0 },
-  );
+  return cl.lenet5({ seed: 0 });
 }
 
 /** Multiply-adds ×2 of one forward pass per example; a training step counts 3× (forward, dX, dW). */

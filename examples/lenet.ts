@@ -3,7 +3,7 @@
  * 8,000 training / 2,000 held-out digits from the registry package `mnist`, inputs standardised,
  * SGD with momentum, the learning rate divided by 5 every 3 epochs. A progress bar goes to stderr; the result to stdout.
  */
-import { layers, loadMnist, sequential, sgd, standardize, stepDecay } from '../src';
+import { lenet5, loadMnist, sgd, standardize, stepDecay } from '../src';
 
 const EPOCHS = 9;
 const BATCH_SIZE = 32;
@@ -15,19 +15,7 @@ const data = loadMnist({ train: 8000, test: 2000, seed: 0 });
 const train = standardize(data.trainX);
 const test = standardize(data.testX, train);
 
-const model = sequential(
-  [28, 28, 1],
-  [
-    layers.conv2d({ filters: 6, size: 5, pad: 'same', activation: 'relu' }),
-    layers.maxPool({ size: 2, stride: 2 }),
-    layers.conv2d({ filters: 16, size: 5, activation: 'relu' }),
-    layers.maxPool({ size: 2, stride: 2 }),
-    layers.dense({ units: 120, activation: 'relu' }),
-    layers.dense({ units: 84, activation: 'relu' }),
-    layers.dense({ units: 10, activation: 'softmax' }),
-  ],
-  { seed: 0 },
-);
+const model = lenet5({ seed: 0 });
 console.log(model.summaryTable());
 console.log(
   `mnist: ${data.trainY.length} training, ${data.testY.length} held-out digits (loaded in ${seconds(started)})\n`,

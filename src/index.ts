@@ -43,3 +43,4 @@ export * from './viz/kernelPlayground';
 export * from './viz/colorize';
 export * from './viz/show';
 export * from './cnn/check';
+export * from './cnn/lenet5';

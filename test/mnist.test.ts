@@ -1,6 +1,6 @@
 /** loadMnist and standardize: a seeded, disjoint split of the package's 10,000 digits; and a LeNet that learns. */
 import { expect } from 'chai';
-import { adam, layers, loadMnist, sequential, standardize, Tensor, tensor, toNested } from '../src/index';
+import { adam, lenet5, loadMnist, standardize, Tensor, tensor, toNested } from '../src/index';
 
 function imageKey(x: Tensor, i: number): string {
   return Array.from(x.data.subarray(i * 784, (i + 1) * 784)).join(',');
@@ -111,19 +111,7 @@ describe('a LeNet-style model learns digits', () => {
     const data = loadMnist({ train: 1000, test: 500, seed: 0 });
     const train = standardize(data.trainX);
     const test = standardize(data.testX, train);
-    const model = sequential(
-      [28, 28, 1],
-      [
-        layers.conv2d({ filters: 6, size: 5, pad: 'same', activation: 'relu' }),
-        layers.maxPool({ size: 2, stride: 2 }),
-        layers.conv2d({ filters: 16, size: 5, activation: 'relu' }),
-        layers.maxPool({ size: 2, stride: 2 }),
-        layers.dense({ units: 120, activation: 'relu' }),
-        layers.dense({ units: 84, activation: 'relu' }),
-        layers.dense({ units: 10, activation: 'softmax' }),
-      ],
-      { seed: 0 },
-    );
+    const model = lenet5({ seed: 0 });
     const before = model.evaluate(test.x, data.testY);
     model.fit(train.x, data.trainY, {
       epochs: 1,

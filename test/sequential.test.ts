@@ -4,6 +4,7 @@
  */
 import { expect } from 'chai';
 import {
+  lenet5,
   accuracy,
   adam,
   crossEntropy,
@@ -383,5 +384,15 @@ describe('sequential: bad input', () => {
       Error,
       "model.evaluate: the model must end in softmax over classes (layers.softmax() or dense with activation 'softmax'); its output is [3] from FC1",
     );
+  });
+});
+
+describe('lenet5', () => {
+  it('is the course’s LeNet-5: 28×28×1 → 10 classes, 61,706 parameters, seeded', () => {
+    const model = lenet5({ seed: 3 });
+    expect(model.summary().map((row) => row.params)).to.deep.equal([156, 0, 2416, 0, 48120, 10164, 850]);
+    expect(model.parameterCount()).to.equal(61706);
+    expect(model.summary().at(-1)!.outputShape).to.deep.equal([10]);
+    expect(JSON.stringify(lenet5({ seed: 3 }))).to.equal(JSON.stringify(model));
   });
 });
