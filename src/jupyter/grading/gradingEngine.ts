@@ -95,6 +95,8 @@ interface Task<T> {
   run: (server: JupyterServer, onCellDone: () => void) => Promise<T>;
   /** What the task yields if it throws (a server that went away, a bug): the others go on. */
   failed: (error: Error) => T;
+  /** The progress line's verdict, e.g. `6/6`. */
+  verdict?: (result: T) => string;
 }
 
 /** Runs tasks on the servers, `jobs` at a time on each, with a progress bar counting cells. */
@@ -123,9 +125,10 @@ async function runTasks<T>(tasks: Task<T>[], options: EngineOptions): Promise<T[
       } catch (error) {
         results[index] = task.failed(error as Error);
       }
+      const verdict = task.verdict ? `${task.verdict(results[index])}  ` : '';
       progress?.notebookFinished(
         task.label,
-        `  ${task.label}  ${((Date.now() - started) / 1000).toFixed(1)} s`,
+        `  ${task.label}  ${verdict}${((Date.now() - started) / 1000).toFixed(1)} s`,
         task.cells - counted,
       );
     }
@@ -181,6 +184,8 @@ export async function gradeSubmissions(
   expected: Map<string, GradingRun>,
   options: EngineOptions,
 ): Promise<SubmissionGrade[]> {
+  const verdict = (grade: SubmissionGrade) =>
+    grade.status === 'graded' ? `${grade.total}/${grade.max}` : `${grade.status}, 0/${grade.max}`;
   const tasks = jobs.map((job): Task<SubmissionGrade> => {
     const { exercise } = job;
     const zero = (status: SubmissionGrade['status'], message: string): SubmissionGrade => ({
@@ -204,16 +209,17 @@ export async function gradeSubmissions(
       const handedIn = job.load();
       if (handedIn === undefined) {
         const grade = zero('missing', `no ${exercise.name}.ipynb was handed in`);
-        return { label, cells: 0, run: async () => grade, failed: () => grade };
+        return { label, cells: 0, run: async () => grade, failed: () => grade, verdict };
       }
       notebook = runSteps(gradingSteps(exercise.source, exercise.name), handedIn, exercise.name);
     } catch (error) {
       const grade = zero('unreadable', `the notebook could not be read: ${(error as Error).message}`);
-      return { label, cells: 0, run: async () => grade, failed: () => grade };
+      return { label, cells: 0, run: async () => grade, failed: () => grade, verdict };
     }
     return {
       label,
       cells: countCodeCells(notebook),
+      verdict,
       failed: (error) => zero('failed', `the grader could not run this notebook: ${error.message}`),
       run: async (server, onCellDone) => {
         const run = await runOne(exercise, job.student, notebook, options)(server, onCellDone);
