@@ -45,7 +45,8 @@ export class Progress {
   private draw(): void {
     if (!this.live) return;
     const width = 24;
-    const filled = this.total === 0 ? width : Math.round((width * this.done) / this.total);
+    // clamped: a caller may count more cells done than it announced (hidden tests added while grading)
+    const filled = this.total === 0 ? width : Math.min(width, Math.round((width * this.done) / this.total));
     const bar = '█'.repeat(filled) + '░'.repeat(width - filled);
     const names = [...this.running].join(', ');
     const columns = this.stream.columns ?? 100;
