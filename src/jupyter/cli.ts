@@ -53,7 +53,11 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`${error.message}\n\n${command.usage}\n`);
       return 2;
     }
-    process.stderr.write(`${(error as Error).stack ?? error}\n`);
+    // the message names the function and the problem; the stack is for us, not for a student
+    const detail = process.env.CONVLAB_DEBUG
+      ? ((error as Error).stack ?? String(error))
+      : String((error as Error).message ?? error);
+    process.stderr.write(`convlab ${name}: ${detail}\n`);
     return 1;
   } finally {
     await runCleanups();
