@@ -110,6 +110,25 @@ describe('convlab run (real Jupyter server and kernel)', function () {
     expect(cells[1].execution_count).to.equal(2);
   });
 
+  it('an import that failed works once the file exists (tslab alone fails every later cell: kernels/convlab/tslabTimers.js)', async () => {
+    const notebook = writeCodeNotebook(dir, 'late-module.ipynb', [
+      "import { x } from './helper';",
+      // the pause lets the kernel see the new file before the next cell is compiled
+      "require('fs').writeFileSync('helper.ts', 'export const x = 41;\\n');\nawait new Promise((done) => setTimeout(done, 1000));",
+      "import { x } from './helper';\nconsole.log('x + 1 =', x + 1);",
+      "console.log('still fine');",
+    ]);
+    const result = await runCli(['run', notebook, '--out', path.join(dir, 'out'), '--allow-errors'], {
+      mark,
+    });
+    const cells = readOutputs(path.join(dir, 'out', 'late-module.ipynb')) as CodeCell[];
+    expect((cells[0].outputs[0] as ErrorOutput).evalue).to.include("Cannot find module './helper'");
+    expect(cells[2].outputs, result.stderr).to.deep.equal([
+      { output_type: 'stream', name: 'stdout', text: 'x + 1 = 42\n' },
+    ]);
+    expect(cells[3].outputs).to.deep.equal([{ output_type: 'stream', name: 'stdout', text: 'still fine\n' }]);
+  });
+
   it('an endless loop times out: the kernel is interrupted, the cell reported, and the kernel still runs the next cell', async () => {
     const notebook = writeCodeNotebook(dir, 'loop.ipynb', [
       'let spins = 0;\nwhile (true) { spins++; }',

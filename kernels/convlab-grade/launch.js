@@ -69,6 +69,7 @@ const readable = [
   sandbox,
   path.join(repoRoot, 'node_modules'),
   path.join(repoRoot, 'kernels', 'convlab', 'launch.js'),
+  path.join(repoRoot, 'kernels', 'convlab', 'tslabTimers.js'),
   path.join(__dirname, 'guard.js'),
   connectionFile,
   // zeromq's loader asks whether it runs on Alpine (musl) before loading its addon

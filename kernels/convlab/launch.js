@@ -14,6 +14,10 @@ if (!connectionFile) {
   process.exit(2);
 }
 
+// Before tslab loads: keeps a file appearing where an import once looked from breaking every later
+// cell (see tslabTimers.js).
+require('./tslabTimers').installTslabTimerFix();
+
 let tslabMain;
 try {
   tslabMain = require(require.resolve('tslab/dist/main.js', { paths: [repoRoot] }));

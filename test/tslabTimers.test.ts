@@ -1,0 +1,87 @@
+/**
+ * kernels/convlab/tslabTimers.js on a host whose timer behaves like tslab's: one slot, run by hand,
+ * and an error if a second timer is set while the slot is taken. (runner.test.ts runs the fix in a
+ * real kernel.)
+ */
+import { expect } from 'chai';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { shareOneTimerSlot } = require('../kernels/convlab/tslabTimers.js');
+
+interface Timer {
+  callback: () => void;
+}
+interface Host {
+  setTimeout(callback: () => void, ms: number): Timer;
+  clearTimeout(timer: Timer): void;
+}
+
+/** tslab's fake timer (converter.js): one slot, fired by `fire()` as tslab does on the next cell. */
+function oneSlotHost(): Host & { fire(): void; pending(): boolean } {
+  let slot: Timer | null = null;
+  return {
+    setTimeout(callback) {
+      if (slot) throw new Error('Unexpected pending rebuildTimer');
+      slot = { callback: () => (callback(), (slot = null)) };
+      return slot;
+    },
+    clearTimeout(timer) {
+      if (slot !== timer) throw new Error('clearing unexpected timer');
+      slot = null;
+    },
+    fire() {
+      if (!slot) throw new Error('rebuildTimer is not set properly');
+      slot.callback();
+    },
+    pending: () => slot !== null,
+  };
+}
+
+describe('tslabTimers: TypeScript timers sharing tslab’s one slot', () => {
+  it('without the fix, a second timer throws as in tslab (so this fake is faithful)', () => {
+    const host = oneSlotHost();
+    host.setTimeout(() => undefined, 250);
+    expect(() => host.setTimeout(() => undefined, 250)).to.throw('Unexpected pending rebuildTimer');
+  });
+
+  it('two timers run in the order they were set when tslab fires its slot', () => {
+    const host = oneSlotHost();
+    const shared = shareOneTimerSlot(host) as Host;
+    const ran: string[] = [];
+    shared.setTimeout(() => ran.push('retry failed imports'), 250);
+    shared.setTimeout(() => ran.push('rebuild'), 250);
+    host.fire();
+    expect(ran).to.deep.equal(['retry failed imports', 'rebuild']);
+    expect(host.pending()).to.equal(false);
+  });
+
+  it('a cleared timer does not run; clearing the last one frees the slot', () => {
+    const host = oneSlotHost();
+    const shared = shareOneTimerSlot(host) as Host;
+    const ran: string[] = [];
+    const first = shared.setTimeout(() => ran.push('first'), 250);
+    const second = shared.setTimeout(() => ran.push('second'), 250);
+    shared.clearTimeout(first);
+    expect(host.pending()).to.equal(true);
+    shared.clearTimeout(second);
+    expect(host.pending()).to.equal(false);
+    shared.setTimeout(() => ran.push('third'), 250);
+    host.fire();
+    expect(ran).to.deep.equal(['third']);
+  });
+
+  it('a timer set while the queue runs runs in the same firing (TypeScript rebuilds after a retry)', () => {
+    const host = oneSlotHost();
+    const shared = shareOneTimerSlot(host) as Host;
+    const ran: string[] = [];
+    shared.setTimeout(() => {
+      ran.push('retry failed imports');
+      shared.setTimeout(() => ran.push('rebuild'), 250);
+    }, 250);
+    host.fire();
+    expect(ran).to.deep.equal(['retry failed imports', 'rebuild']);
+    expect(host.pending()).to.equal(false);
+    shared.setTimeout(() => ran.push('next cell'), 250);
+    host.fire();
+    expect(ran.at(-1)).to.equal('next cell');
+  });
+});
