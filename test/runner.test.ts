@@ -110,6 +110,26 @@ describe('convlab run (real Jupyter server and kernel)', function () {
     expect(cells[1].execution_count).to.equal(2);
   });
 
+  it('a cell that ends its kernel (process.exit): reported as a death, the run ends cleanly with exit 1', async () => {
+    const notebook = writeCodeNotebook(dir, 'exit.ipynb', [
+      "console.log('before')",
+      'process.exit(3)',
+      "console.log('after')",
+    ]);
+    const result = await runCli(['run', notebook, '--out', path.join(dir, 'out'), '--allow-errors'], {
+      mark,
+    });
+    expect(result.code).to.equal(1);
+    expect(result.stderr).to.include(
+      'exit.ipynb: cell index 1 failed: Error: convlab: the kernel died while running this cell',
+    );
+    // no stack of an unhandled rejection, no server traceback from shutting down a restarting kernel
+    expect(result.stderr).not.to.match(/Kernel connection disconnected|Traceback|at .*\.js:\d+/);
+    const cells = readOutputs(path.join(dir, 'out', 'exit.ipynb')) as CodeCell[];
+    expect(cells[0].outputs).to.deep.equal([{ output_type: 'stream', name: 'stdout', text: 'before\n' }]);
+    expect(cells[2].execution_count).to.equal(null);
+  });
+
   it('an import that failed works once the file exists (tslab alone fails every later cell: kernels/convlab/tslabTimers.js)', async () => {
     const notebook = writeCodeNotebook(dir, 'late-module.ipynb', [
       "import { x } from './helper';",

@@ -152,6 +152,15 @@ describe('heatmap', () => {
     expect(formatValue(-1e-9)).to.equal('−1e-9');
   });
 
+  it('float32 z holds the shortest decimal that reads back as the same float32; float64 is kept', () => {
+    const values = [[0.1, -0.5, 1 / 3, 123.456, 1e-8, 16777217]];
+    const z32 = json(heatmap(tensor(values))).data[0].z as number[][];
+    expect(z32).to.deep.equal([[0.1, -0.5, 0.33333334, 123.456, 1e-8, 16777216]]);
+    expect(z32[0].map(Math.fround)).to.deep.equal(Array.from(Float32Array.from(values[0])));
+    const z64 = json(heatmap(tensor(values, 'float64'))).data[0].z as number[][];
+    expect(z64).to.deep.equal(values);
+  });
+
   it('xLabels / yLabels become tick labels; a wrong count throws', () => {
     const layout = json(heatmap([[1, 2]], { xLabels: ['a', 'b'], yLabels: ['r'] })).layout;
     expect(layout.xaxis.ticktext).to.deep.equal(['a', 'b']);

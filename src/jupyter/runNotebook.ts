@@ -4,6 +4,7 @@
  */
 import * as path from 'path';
 import { Kernel, KernelConnection, KernelMessage, SessionAPI } from '@jupyterlab/services';
+import { ignoreKernelReconnectRejections } from './kernelRestartRejection';
 import { CodeCell, Notebook, cellSource, kernelName, readNotebook } from './notebookFormat';
 import { OutputCollector } from './outputCollector';
 import { JupyterServer } from './server';
@@ -99,6 +100,7 @@ export async function runNotebook(
   const timeoutMs = (options.timeoutSeconds ?? 300) * 1000;
   const failures: CellFailure[] = [];
   const collector = new OutputCollector();
+  ignoreKernelReconnectRejections(); // a cell may kill its kernel: see kernelRestartRejection.ts
 
   const session = await SessionAPI.startSession(
     {
@@ -116,9 +118,13 @@ export async function runNotebook(
   });
   // A kernel that dies (a cell calling process.exit, a crash at start) must end the wait at once.
   let kernelDied: (reason: string) => void = () => undefined;
+  let hasDied = false;
   const died = new Promise<string>((resolve) => (kernelDied = resolve));
   kernel.statusChanged.connect((_, status) => {
-    if (status === 'dead' || status === 'autorestarting' || status === 'restarting') kernelDied(status);
+    if (status === 'dead' || status === 'autorestarting' || status === 'restarting') {
+      hasDied = true;
+      kernelDied(status);
+    }
   });
 
   let cellsRun = 0;
@@ -181,10 +187,23 @@ export async function runNotebook(
       await sleep(250);
     }
   } finally {
+    if (hasDied) await waitForRestart(kernel, 15_000);
     kernel.dispose();
     await SessionAPI.shutdownSession(session.id, server.settings).catch(() => undefined);
   }
   return { file, notebook, failures, cellsRun, kernelStartSeconds, seconds: (Date.now() - started) / 1000 };
+}
+
+/**
+ * After a kernel dies, Jupyter restarts it and the connection reconnects by itself. Shutting the
+ * session down halfway makes the server answer 500 (which @jupyterlab/services prints with the
+ * server's traceback) and the reconnect reject: let the restart finish first, for a while.
+ */
+async function waitForRestart(kernel: Kernel.IKernelConnection, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline && !(kernel.connectionStatus === 'connected' && kernel.status === 'idle')) {
+    await sleep(100);
+  }
 }
 
 type CellOutcome =

@@ -55,10 +55,11 @@ export function toRows(fn: string, name: string, matrix: MatrixLike): number[][]
   if (isTensor(matrix)) {
     const t = checkTensor(fn, name, matrix, [2]);
     const [height, width] = t.shape;
+    const tidy = t.data instanceof Float32Array ? shortestFloat32 : (v: number) => v;
     const rows: number[][] = [];
     for (let h = 0; h < height; h++) {
       const row: number[] = [];
-      for (let w = 0; w < width; w++) row.push(checkFinite(fn, name, t.get(h, w), `[${h},${w}]`));
+      for (let w = 0; w < width; w++) row.push(tidy(checkFinite(fn, name, t.get(h, w), `[${h},${w}]`)));
       rows.push(row);
     }
     if (height === 0 || width === 0) throw new Error(`${fn}: ${name} is empty (shape [${t.shape}])`);
@@ -77,6 +78,19 @@ export function toRows(fn: string, name: string, matrix: MatrixLike): number[][]
     }
     return row.map((v, w) => checkFinite(fn, name, v, `[${h}][${w}]`));
   });
+}
+
+/**
+ * The shortest decimal that reads back as the same float32: 0.1 rather than 0.10000000149011612,
+ * which is what a float32 0.1 becomes as a JavaScript number. Figures store every value as text,
+ * so this keeps them about half the size, and hover labels show what the tensor holds.
+ */
+export function shortestFloat32(v: number): number {
+  for (let digits = 7; digits < 9; digits++) {
+    const short = Number(v.toPrecision(digits));
+    if (Math.fround(short) === v) return short;
+  }
+  return Number(v.toPrecision(9)); // 9 significant digits always read back (IEEE 754)
 }
 
 function describe(value: unknown): string {

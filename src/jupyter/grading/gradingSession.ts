@@ -8,7 +8,7 @@ import * as path from 'path';
 import { UsageError, openServer, positiveNumber } from '../commands/command';
 import { connectServer, repoRoot } from '../server';
 import { EngineOptions } from './gradingEngine';
-import { ignoreKernelReconnectRejections } from './kernelRestartRejection';
+import { ignoreKernelReconnectRejections } from '../kernelRestartRejection';
 import { sandboxParent } from './sandbox';
 
 /**
