@@ -389,6 +389,24 @@ describe('sideBySide', () => {
     expect(equals.x).to.be.greaterThan(fig.layout.xaxis2.domain[1]).and.lessThan(fig.layout.xaxis3.domain[0]);
   });
 
+  it('each panel with values keeps its gray grid behind it alone (a white cell still shows its edges)', () => {
+    expect(fig.layout.plot_bgcolor).to.equal(undefined);
+    expect(fig.layout.shapes).to.deep.equal(
+      ['x', 'x2', 'x3'].map((x, i) => ({
+        type: 'rect',
+        xref: `${x} domain`,
+        yref: `y${i === 0 ? '' : i + 1} domain`,
+        x0: 0,
+        x1: 1,
+        y0: 0,
+        y1: 1,
+        fillcolor: '#c8c8c8',
+        line: { width: 0 },
+        layer: 'below',
+      })),
+    );
+  });
+
   it('one cell size everywhere: panel widths are 6 : 3 : 4', () => {
     const width = (axis: { domain: number[] }) => axis.domain[1] - axis.domain[0];
     const cell = width(fig.layout.xaxis) / 6;

@@ -216,6 +216,25 @@ function placePanel(
       ...(trace.type === 'heatmap' ? { showscale: false } : {}),
     });
   }
+  // A panel's own background (heatmap's gray between cells, so that white cells keep their grid)
+  // must stay behind that panel alone: one layout.plot_bgcolor would paint every panel.
+  const background = p.figure.layout.plot_bgcolor;
+  if (typeof background === 'string') {
+    const shapes = (layout.shapes ?? []) as PlotlyObject[];
+    shapes.push({
+      type: 'rect',
+      xref: `x${suffix} domain`,
+      yref: `y${suffix} domain`,
+      x0: 0,
+      x1: 1,
+      y0: 0,
+      y1: 1,
+      fillcolor: background,
+      line: { width: 0 },
+      layer: 'below',
+    });
+    layout.shapes = shapes;
+  }
   const hideTicks: PlotlyObject = showTicks ? {} : { showticklabels: false, ticks: '' };
   const xAxis = (p.figure.layout.xaxis ?? {}) as PlotlyObject;
   const yAxis = (p.figure.layout.yaxis ?? {}) as PlotlyObject;
