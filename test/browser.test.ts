@@ -122,6 +122,8 @@ describe('figures in a real browser (Chromium)', function () {
     const [html] = exportHtml(requireJupyter(), [executed], path.join(dir, 'html'));
     const page = await context!.newPage();
     const blocked = await blockOutsideRequests(page);
+    const requested: string[] = [];
+    page.on('request', (request) => requested.push(request.url()));
     await page.goto(`file://${html}`);
     await page.waitForFunction(
       (n) => document.querySelectorAll('.js-plotly-plot svg.main-svg').length >= n,
@@ -131,12 +133,9 @@ describe('figures in a real browser (Chromium)', function () {
       },
     );
     expect(await countFigures(page)).to.deep.equal({ plots: expectedFigures, drawn: expectedFigures });
-    // For the screenshot only: let MathJax (a local Debian copy; not needed by figures) finish typesetting.
-    await page
-      .waitForFunction(() => !document.getElementById('MathJax_Message')?.textContent, undefined, {
-        timeout: 10_000,
-      })
-      .catch(() => undefined);
+    // The page is whole: no script, style or font from anywhere else, not even this machine's
+    // /usr/share/javascript (MathJax and require.js are dropped by exportHtml's portablePage).
+    expect(requested.filter((url) => url !== `file://${html}` && !url.startsWith('data:'))).to.deep.equal([]);
     await page.screenshot({ path: path.join(repoRoot, 'build', 'browser-export.png'), fullPage: true });
     expect(
       blocked.filter((url) => /plotly/i.test(url)),

@@ -1,6 +1,7 @@
 /**
  * Static pages from executed notebooks: `jupyter nbconvert --to html` per notebook (outputs kept
- * as they are, so the Plotly figures' inlined plotly.js draws them offline), signing the executed
+ * as they are, so the Plotly figures' inlined plotly.js draws them offline; maths typeset at export
+ * so that it needs no MathJax either), signing the executed
  * copies so they open trusted in Jupyter, and an index page linking them all.
  */
 import { spawnSync } from 'child_process';
@@ -8,6 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { JupyterInstall } from './findJupyter';
 import { Notebook, cellSource, readNotebook } from './notebookFormat';
+import { typesetMath } from './typesetMath';
 
 function runOrThrow(what: string, command: string, args: string[]): void {
   const result = spawnSync(command, args, { encoding: 'utf8' });
@@ -43,7 +45,21 @@ export function exportHtml(jupyter: JupyterInstall, files: string[], outDir: str
       outDir,
       ...files,
     ]);
-  return files.map((file) => path.join(outDir, path.basename(file, '.ipynb') + '.html'));
+  const pages = files.map((file) => path.join(outDir, path.basename(file, '.ipynb') + '.html'));
+  for (const page of pages) fs.writeFileSync(page, portablePage(fs.readFileSync(page, 'utf8')));
+  return pages;
+}
+
+/**
+ * A page that works anywhere, offline: maths typeset to SVG (typesetMath.ts), and the scripts that
+ * nbconvert loads from outside the page dropped. They are MathJax, no longer needed, and require.js,
+ * which nothing on these pages needs (plotly.js then defines a global `Plotly`, as our figures
+ * expect either way); as file:///usr/share/… (Debian) or CDN URLs they work on one machine at best.
+ */
+export function portablePage(html: string): string {
+  return typesetMath(html)
+    .replace(/<script type="text\/x-mathjax-config">[\s\S]*?<\/script>\s*/g, '')
+    .replace(/<script src="[^"]*\/(MathJax\.js|require(\.min)?\.js)(\?[^"]*)?">\s*<\/script>\s*/g, '');
 }
 
 /** A notebook's title: its first markdown heading, else its file name. */

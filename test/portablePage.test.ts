@@ -1,0 +1,56 @@
+/**
+ * exportHtml's portablePage: maths typeset to SVG at export, nbconvert's outside scripts dropped,
+ * figures and code left exactly as they were. (browser.test.ts loads a real exported page.)
+ */
+import { expect } from 'chai';
+import { portablePage } from '../src/jupyter/exportHtml';
+
+const figureScript = 'var price = "$5 and $6"; if (a < b && c) { Plotly.newPlot(div, data); }';
+const page = `<!DOCTYPE html>
+<html>
+<head><meta charset="utf-8">
+<script src="file:///usr/share/javascript/requirejs/require.min.js"></script>
+<script type="text/x-mathjax-config">
+MathJax.Hub.Config({ tex2jax: { inlineMath: [ ['$','$'], ["\\\\(","\\\\)"] ] } });
+</script>
+<script src="https://cdnjs.cloudflare.com/ajax/libs/mathjax/2.7.7/MathJax.js?config=TeX-AMS_CHTML-full,Safe"> </script>
+</head>
+<body>
+<p>The output side is $\\lfloor (n + 2p - f)/s \\rfloor + 1$, and p &lt; f here.</p>
+<p>$$p = \\frac{f - 1}{2}$$</p>
+<p>It costs \\$5.</p>
+<pre>const cost = "$x$";</pre>
+<script type="text/javascript">${figureScript}</script>
+</body>
+</html>
+`;
+
+describe('portablePage (exported HTML that works anywhere, offline)', () => {
+  const out = portablePage(page);
+
+  it('typesets inline and display maths as SVG; no TeX is left for a browser to do', () => {
+    const formulas = out.match(/<mjx-container[^>]*>/g) ?? [];
+    expect(formulas).to.have.length(2);
+    expect(formulas[0]).not.to.include('display="true"');
+    expect(formulas[1]).to.include('display="true"');
+    expect(out).to.include('<svg');
+    expect(out).not.to.include('\\lfloor');
+    expect(out).not.to.include('\\frac');
+    expect(out).to.include('p &lt; f here');
+  });
+
+  it('an escaped dollar stays a dollar sign', () => {
+    expect(out.replace(/<[^>]+>/g, '')).to.include('It costs $5.');
+  });
+
+  it('leaves scripts and preformatted code exactly as they were', () => {
+    expect(out).to.include(`<script type="text/javascript">${figureScript}</script>`);
+    expect(out).to.include('<pre>const cost = "$x$";</pre>');
+    expect(out.startsWith('<!DOCTYPE html>')).to.equal(true);
+  });
+
+  it("drops MathJax, its configuration and require.js, whether from Debian's file:// or a CDN", () => {
+    expect(out).not.to.match(/MathJax\.js|require\.min\.js|x-mathjax-config/);
+    expect(out.match(/<script/g)).to.have.length(1);
+  });
+});
