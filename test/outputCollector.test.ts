@@ -202,6 +202,23 @@ describe('errorFromStderr', () => {
     ].join('\n');
     expect(trimKernelFrames(stderr)).to.equal('Error: boom\n    at evalmachine.<anonymous>:2:7');
   });
+
+  it("an error's extra properties keep their opening brace when its frame is dropped (an interrupt)", () => {
+    const stderr = [
+      'Error: Script execution was interrupted by `SIGINT`',
+      '    at Script.runInThisContext (node:vm:135:14)',
+      '    at Object.execute (/x/node_modules/tslab/dist/executor.js:160:38) {',
+      "  code: 'ERR_SCRIPT_EXECUTION_INTERRUPTED'",
+      '}',
+    ].join('\n');
+    const error = errorFromStderr(stderr);
+    expect(error.traceback).to.deep.equal([
+      'Error: Script execution was interrupted by `SIGINT` {',
+      "  code: 'ERR_SCRIPT_EXECUTION_INTERRUPTED'",
+      '}',
+    ]);
+    expect(error.evalue).to.equal('Script execution was interrupted by `SIGINT`');
+  });
 });
 
 describe('runner helpers', () => {

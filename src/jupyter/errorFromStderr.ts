@@ -15,10 +15,14 @@ const KERNEL_FRAME = /^\s+at .*(\(node:vm:|node_modules[\\/]tslab[\\/]|sigintHan
 
 /** Stderr text without the kernel's own stack frames. */
 export function trimKernelFrames(stderr: string): string {
-  return stderr
-    .split('\n')
-    .filter((line) => !KERNEL_FRAME.test(line))
-    .join('\n');
+  const kept: string[] = [];
+  for (const line of stderr.split('\n')) {
+    if (!KERNEL_FRAME.test(line)) kept.push(line);
+    // Node prints an error's extra properties as `    at last.frame {` … `  code: 'X'` … `}`: the
+    // brace must survive its frame, or the properties hang without their opening line.
+    else if (line.endsWith(' {') && kept.length > 0) kept[kept.length - 1] += ' {';
+  }
+  return kept.join('\n');
 }
 
 /** An nbformat `error` output from a failed cell's stderr text; `traceback` keeps its lines. */
@@ -26,7 +30,9 @@ export function errorFromStderr(stderr: string): ErrorOutput {
   const lines = trimKernelFrames(stderr).replace(/\n$/, '').split('\n');
   for (const line of lines) {
     const js = JS_ERROR_LINE.exec(line);
-    if (js) return { output_type: 'error', ename: js[1], evalue: js[2], traceback: lines };
+    // a trailing ` {` opens the error's extra properties (see trimKernelFrames): not the message
+    if (js)
+      return { output_type: 'error', ename: js[1], evalue: js[2].replace(/ \{$/, ''), traceback: lines };
   }
   for (const line of lines) {
     const ts = TS_DIAGNOSTIC_LINE.exec(line);
