@@ -289,7 +289,10 @@ async function awaitCell(
       deadline(15_000).then(() => 'silent' as const),
     ]);
     future.dispose();
-    if (afterInterrupt === 'silent' || afterInterrupt === 'died') return { status: 'unresponsive' };
+    // Death is the better news: on a busy machine Jupyter may notice a kernel that exited (or was
+    // killed for its memory) only after the cell's time was up.
+    if (afterInterrupt === 'died') return { status: 'died', detail: await died };
+    if (afterInterrupt === 'silent') return { status: 'unresponsive' };
     cell.execution_count = afterInterrupt.content.execution_count ?? null;
     await sleep(250); // the abort window after the interrupted cell's error
     return { status: result };
