@@ -10,6 +10,7 @@ import * as path from 'path';
 import { Notebook } from '../src/jupyter/notebookFormat';
 import { JupyterServer, startServer } from '../src/jupyter/server';
 import { SubmissionGrade } from '../src/jupyter/grading/gradeRecords';
+import { gradingKernelPath } from '../src/jupyter/grading/sandbox';
 import { arithmeticSource, greetingSource, hiddenLines, students } from './submissions/arithmetic';
 import {
   CliResult,
@@ -266,7 +267,13 @@ describe('convlab grade (real Jupyter server, sandboxed kernels, --jobs 2)', fun
     before(async () => {
       // as a teacher starts them: in the repository root, whose build/ folder holds the sandboxes
       for (let i = 0; i < 2; i++)
-        servers.push(await startServer({ rootDir: repoRoot, env: { CONVLAB_TEST_MARK: mark } }));
+        servers.push(
+          await startServer({
+            rootDir: repoRoot,
+            kernelPaths: [gradingKernelPath],
+            env: { CONVLAB_TEST_MARK: mark },
+          }),
+        );
       handIn(dir, path.join(dir, 'again'), names);
       again = await runCli(
         [

@@ -3,6 +3,7 @@
  * error and draws at least one Plotly figure. One Jupyter server serves them all; the notebooks
  * import the compiled library (`../dist`), so `npm run build` must have run (`npm test` does it).
  */
+import { KernelSpecAPI } from '@jupyterlab/services';
 import { expect } from 'chai';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -43,6 +44,11 @@ describe('the lecture notebooks (run on a real kernel)', function () {
     console.debug = consoleDebug;
     await server?.stop();
     expect(await waitForNoMarkedProcesses(mark), 'Jupyter or kernel processes left behind').to.deep.equal([]);
+  });
+
+  it("students' kernel list offers the convlab kernel, not the grader's sandbox kernel", async () => {
+    const specs = await KernelSpecAPI.getSpecs(server!.settings);
+    expect(Object.keys(specs.kernelspecs)).to.include('convlab').and.not.to.include('convlab-grade');
   });
 
   it('there are notebooks, the welcome notebook first', () => {

@@ -45,6 +45,8 @@ export interface StartServerOptions {
   openBrowser?: boolean;
   /** Extra environment for the server and its kernels. */
   env?: Record<string, string>;
+  /** More folders whose `kernels/` Jupyter lists, after the repository's own (JUPYTER_PATH). */
+  kernelPaths?: string[];
   /** Receives the server's log lines (default: kept quietly, shown if it fails to start). */
   log?: (line: string) => void;
   /** How long to wait for the server to answer. Default 60 s. */
@@ -156,7 +158,9 @@ async function launch(
     // notebook 6, jupyter_server 1 and 2 all read JUPYTER_TOKEN.
     JUPYTER_TOKEN: token,
     // Jupyter finds kernels/convlab/kernel.json here; nothing is installed into the user's Jupyter.
-    JUPYTER_PATH: [repoRoot, process.env.JUPYTER_PATH].filter(Boolean).join(path.delimiter),
+    JUPYTER_PATH: [repoRoot, ...(options.kernelPaths ?? []), process.env.JUPYTER_PATH]
+      .filter(Boolean)
+      .join(path.delimiter),
     // kernel.json runs `node`: make it this Node, not whatever comes first on PATH.
     PATH: [path.dirname(process.execPath), process.env.PATH].filter(Boolean).join(path.delimiter),
   };

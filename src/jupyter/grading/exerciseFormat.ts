@@ -43,7 +43,7 @@ export const markers = {
 /** What a released solution region becomes (indented like the markers). */
 export const stubLines = ['// YOUR CODE HERE', 'throw new Error("Not implemented");'];
 
-/** The kernel the grader runs notebooks on: tslab in a sandbox (kernels/convlab-grade). */
+/** The kernel the grader runs notebooks on: tslab in a sandbox (kernels/grading/kernels/convlab-grade). */
 export const gradingKernel = {
   name: 'convlab-grade',
   display_name: 'TypeScript (convlab grading sandbox)',

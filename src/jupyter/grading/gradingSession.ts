@@ -9,7 +9,7 @@ import { UsageError, openServer, positiveNumber } from '../commands/command';
 import { connectServer, repoRoot } from '../server';
 import { EngineOptions } from './gradingEngine';
 import { ignoreKernelReconnectRejections } from '../kernelRestartRejection';
-import { sandboxParent } from './sandbox';
+import { gradingKernelPath, sandboxParent } from './sandbox';
 
 /**
  * @jupyterlab/services reports on the console what the grader expects to happen: the Python
@@ -52,7 +52,8 @@ export const gradingCommandUsage = `  --jobs N            kernels at a time on e
   --heap MB           V8 heap limit of a kernel (default 512)
   --server URL        grade on this running Jupyter server instead of starting one; repeat it
                       to spread the work over several. Each must be started with
-                      JUPYTER_PATH=<repository> (for the convlab-grade kernel), serve the
+                      JUPYTER_PATH=<repository>:<repository>/kernels/grading (for the
+                      convlab-grade kernel), serve the
                       current folder, and see the repository's build/ folder in it: run from
                       the repository root and start the servers there
   --token T           the token of each --server, in the same order`;
@@ -129,7 +130,7 @@ export async function openGradingSession(command: string, values: GradingValues)
     urls.length > 0
       ? urls.map((url, i) => connectServer(url, tokens[i]))
       : // kernels start in sandboxes under build/: the server serves the repository
-        [await openServer(command, {}, { rootDir: repoRoot })];
+        [await openServer(command, {}, { rootDir: repoRoot, kernelPaths: [gradingKernelPath] })];
   return {
     options: { servers, jobs, timeoutSeconds, maxOutputBytes, limits, progress: true },
     close: async () => {

@@ -13,7 +13,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'crypto';
 /** The MIME type of a record output. */
 export const recordMime = 'application/vnd.convlab.record+json';
 
-/** The settings file a sandbox folder holds (read by kernels/convlab-grade/launch.js and testKit). */
+/** The settings file a sandbox folder holds (read by kernels/grading/kernels/convlab-grade/launch.js and testKit). */
 export const sandboxSettingsFile = 'convlab-sandbox.json';
 
 /** What the grader writes into a sandbox's settings file. */

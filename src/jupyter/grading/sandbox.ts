@@ -7,7 +7,7 @@
  * notebooks/exercises/     the kernel's folder, so that an exercise's '../../dist' is dist/ above
  * ```
  *
- * kernels/convlab-grade/launch.js lets the kernel read this folder and the repository's
+ * kernels/grading/kernels/convlab-grade/launch.js lets the kernel read this folder and the repository's
  * node_modules/ (it sits inside the repository so that module lookups walking up find them), and
  * write nowhere. Why links and not symlinks to dist/: Node's permission model checks paths as
  * written, so `<sandbox>/dist/../notebooks` through a symlink would reach the teacher's notebooks;
@@ -27,6 +27,12 @@ export interface SandboxLimits {
   /** Resident memory limit of the kernel, MB. */
   memoryMb: number;
 }
+
+/**
+ * Where Jupyter finds the grading kernel: a JUPYTER_PATH entry of the grader's servers only, so
+ * that students' kernel lists do not offer it.
+ */
+export const gradingKernelPath = path.join(repoRoot, 'kernels', 'grading');
 
 /** Where sandboxes go (see above); build/ is not in git. */
 export const sandboxParent = path.join(repoRoot, 'build');

@@ -1,7 +1,7 @@
 import { gradingKernel } from '../exerciseFormat';
 import { NotebookStep } from './notebookStep';
 
-/** Runs the notebook on the grading sandbox kernel (kernels/convlab-grade), whatever it asked for. */
+/** Runs the notebook on the grading sandbox kernel (kernels/grading/kernels/convlab-grade), whatever it asked for. */
 export const useGradingKernel: NotebookStep = (notebook) => {
   notebook.metadata = { ...notebook.metadata, kernelspec: { ...gradingKernel } };
   return notebook;

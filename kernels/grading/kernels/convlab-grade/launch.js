@@ -19,7 +19,9 @@ const fs = require('fs');
 const path = require('path');
 
 const SETTINGS_FILE = 'convlab-sandbox.json';
-const repoRoot = path.resolve(__dirname, '..', '..');
+// This kernelspec sits in kernels/grading/kernels/ so that only the grader's Jupyter lists it (its
+// JUPYTER_PATH adds kernels/grading); students' kernel lists show the convlab kernel alone.
+const repoRoot = path.resolve(__dirname, '..', '..', '..', '..');
 const connectionFile = process.argv[2];
 
 function fail(message) {
