@@ -10,6 +10,7 @@ import {
   conv2d,
   conv2dBackward,
   conv2dBackwardReference,
+  conv2dWeightGradients,
   conv2dReference,
   copy,
   DType,
@@ -127,6 +128,23 @@ describe('fast kernels equal the teaching reference', () => {
         }
       }),
       { numRuns: 200 },
+    );
+  });
+
+  it('conv2dWeightGradients: conv2dBackward’s dW and db without dX, on random shapes, strides, pads, views', () => {
+    fc.assert(
+      fc.property(convCase, (c) => {
+        const { x, w, b } = convInputs(c);
+        const options = { stride: c.stride, pad: c.pad };
+        const zShape = conv2dReference(x, w, b, options).shape;
+        const dZ = asLayout(randn(zShape, c.seed + 3, 1, c.dtype), c.layout);
+        const got = conv2dWeightGradients(dZ, x, w, b, options);
+        const want = conv2dBackwardReference(f64(dZ), f64(x), f64(w), f64(b), options);
+        expect(Object.keys(got).sort()).to.deep.equal(['dW', 'db']);
+        for (const key of ['dW', 'db'] as const)
+          expectClose(got[key], want[key], tolerance(c.dtype, want[key]));
+      }),
+      { numRuns: 100 },
     );
   });
 

@@ -165,7 +165,10 @@ function directBlocking(matrixRows: number, Wp: number, outH: number): { rowsPer
   return { rowsPerBlock, ld: roundUp(rowsPerBlock * Wp, 8) };
 }
 
-/** The gradients of conv2dFast as contiguous arrays in `dtype`: dX (x's size), dW (f·f·C·K), db (K). */
+/**
+ * The gradients of conv2dFast as contiguous arrays in `dtype`: dX (x's size), dW (f·f·C·K), db (K).
+ * Without `inputGradient`, dX is null and its half of the work (the dCols product and col2im) is skipped.
+ */
 export function conv2dBackwardFast(
   kernels: KernelSet,
   dtype: DType,
@@ -173,7 +176,8 @@ export function conv2dBackwardFast(
   x4: Tensor,
   W: Tensor,
   g: ConvGeometry,
-): { dX: FloatArray; dW: FloatArray; db: FloatArray } {
+  inputGradient = true,
+): { dX: FloatArray | null; dW: FloatArray; db: FloatArray } {
   const { batch, inHeight: H, inWidth: Wd, inChannels: C, filterSize: f, outChannels: K, stride, pad } = g;
   const { outHeight: outH, outWidth: outW } = g;
   const { Kd, Hp, Wp } = blocking(g);
@@ -206,7 +210,7 @@ export function conv2dBackwardFast(
   kernels.toPaddedPlanes(xAt, batch, H, Wd, C, pad, planesAt);
   heap.fill(0, planesAt / s + planeCount, planesAt / s + planeCount + slack);
   copyIn(heap, dZAt / s, dZ4);
-  heap.fill(0, dPlanesAt / s, dPlanesAt / s + planeCount + slack);
+  if (inputGradient) heap.fill(0, dPlanesAt / s, dPlanesAt / s + planeCount + slack);
   heap.fill(0, wAt / s, wAt / s + kdPadded * K);
   heap.set(W.data, wAt / s);
   heap.fill(0, dWAt / s, dWAt / s + kdPadded * kPair);
@@ -248,6 +252,7 @@ export function conv2dBackwardFast(
           kPair,
           colsAt,
         );
+        if (!inputGradient) continue;
         kernels.gemm(kdPadded, columns, K, wAt, K, dZTAt, ld, dColsAt, ld, false);
         kernels.addWindowRows(dColsAt, ld, Kd, columns, colsAt, dPlanesAt + rowBase);
       }
@@ -261,18 +266,19 @@ export function conv2dBackwardFast(
       kernels.im2col(planesAt, C, Hp, Wp, f, stride, outH, outW, first, count, colsAt, ld);
       kernels.loadChannelRows(dZAt, K, count * outW, outW, outW, first * outW, dZTAt, ld, kPadded, dbAt);
       kernels.gemmTransposedB(kdPadded, kPair, columns, colsAt, ld, dZTAt, ld, dWAt, kPair, 0);
+      if (!inputGradient) continue;
       kernels.gemm(kdPadded, columns, K, wAt, K, dZTAt, ld, dColsAt, ld, false);
       kernels.col2im(dColsAt, ld, C, Hp, Wp, f, stride, outH, outW, first, count, dPlanesAt);
     }
   }
-  kernels.fromPaddedPlanes(dPlanesAt, batch, H, Wd, C, pad, xAt);
+  if (inputGradient) kernels.fromPaddedPlanes(dPlanesAt, batch, H, Wd, C, pad, xAt);
   const dWPacked = heap.subarray(dWAt / s, dWAt / s + kdPadded * kPair);
   const dW = allocate(dtype, Kd * K);
   for (let kd = 0; kd < Kd; kd++) {
     for (let k = 0; k < K; k++) dW[kd * K + k] = dWPacked[kd * kPair + k];
   }
   return {
-    dX: heap.slice(xAt / s, xAt / s + xCount),
+    dX: inputGradient ? heap.slice(xAt / s, xAt / s + xCount) : null,
     dW,
     db: heap.slice(dbAt / s, dbAt / s + K),
   };
