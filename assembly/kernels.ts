@@ -77,6 +77,70 @@ function gemm<T>(
 }
 
 /**
+ * Convolution with stride 1 as a GEMM that reads its right-hand matrix straight from the padded planes
+ * instead of from an im2col copy. In image n's planes, take output position q = yR·Wp + yC: the window
+ * value (wR, wC, c) of position q sits at q + offsets[kd], offsets[kd] = (c·Hp + wR)·Wp + wC. So matrix
+ * row kd is a contiguous run, and zT (K × columns) = Wᵀ (K × Kd) · windows, 4 filters × 8 positions at a
+ * time, for the positions from row yRFirst on. Positions with yC ≥ outW (the last f − 1 of each plane row)
+ * are computed and ignored: that waste is (f − 1)/Wp, against im2col's copying. The planes need slack at
+ * the end for the last tile.
+ */
+@inline
+function convStride1<T>(
+  xp: usize,
+  C: i32,
+  Hp: i32,
+  Wp: i32,
+  n: i32,
+  yRFirst: i32,
+  columns: i32,
+  wT: usize,
+  kPadded: i32,
+  Kd: i32,
+  offsets: usize,
+  zT: usize,
+  ld: i32,
+): void {
+  const size = sizeof<T>();
+  const tileCols = 32 / <i32>size; // two vectors
+  const aRow = <usize>Kd * size;
+  const cRow = <usize>ld * size;
+  const base = xp + <usize>((n * C * Hp + yRFirst) * Wp) * size;
+  for (let j = 0; j < columns; j += tileCols) {
+    const columnBase = base + <usize>j * size;
+    for (let i = 0; i < kPadded; i += TILE_ROWS) {
+      const zero = v128.splat<T>(<T>0);
+      let c00 = zero, c01 = zero, c10 = zero, c11 = zero;
+      let c20 = zero, c21 = zero, c30 = zero, c31 = zero;
+      let aAt = wT + <usize>i * aRow;
+      for (let p = 0; p < Kd; p++) {
+        const bAt = columnBase + <usize>load<i32>(offsets + (<usize>p << 2)) * size;
+        const b0 = v128.load(bAt);
+        const b1 = v128.load(bAt, 16);
+        let s = v128.load_splat<T>(aAt);
+        c00 = v128.add<T>(c00, v128.mul<T>(s, b0));
+        c01 = v128.add<T>(c01, v128.mul<T>(s, b1));
+        s = v128.load_splat<T>(aAt + aRow);
+        c10 = v128.add<T>(c10, v128.mul<T>(s, b0));
+        c11 = v128.add<T>(c11, v128.mul<T>(s, b1));
+        s = v128.load_splat<T>(aAt + 2 * aRow);
+        c20 = v128.add<T>(c20, v128.mul<T>(s, b0));
+        c21 = v128.add<T>(c21, v128.mul<T>(s, b1));
+        s = v128.load_splat<T>(aAt + 3 * aRow);
+        c30 = v128.add<T>(c30, v128.mul<T>(s, b0));
+        c31 = v128.add<T>(c31, v128.mul<T>(s, b1));
+        aAt += size;
+      }
+      const cAt = zT + <usize>i * cRow + <usize>j * size;
+      storeRow<T>(cAt, c00, c01, false);
+      storeRow<T>(cAt + cRow, c10, c11, false);
+      storeRow<T>(cAt + 2 * cRow, c20, c21, false);
+      storeRow<T>(cAt + 3 * cRow, c30, c31, false);
+    }
+  }
+}
+
+/**
  * Convolution with stride 1 in the library's own layout, with no im2col and no transposition: x is a
  * channels-last batch already padded (m, Hp, Wp, C), the weights are the library's (f, f, C, K) with K
  * padded to Kp (a multiple of two vectors, zeros beyond K), and out gets the channels-last (positions × K).
@@ -828,4 +892,10 @@ export function toPaddedChannelsLastF32(x: usize, batch: i32, H: i32, W: i32, C:
 }
 export function toPaddedChannelsLastF64(x: usize, batch: i32, H: i32, W: i32, C: i32, pad: i32, xp: usize): void {
   toPaddedChannelsLast<f64>(x, batch, H, W, C, pad, xp);
+}
+export function convStride1F32(xp: usize, C: i32, Hp: i32, Wp: i32, n: i32, yRFirst: i32, columns: i32, wT: usize, kPadded: i32, Kd: i32, offsets: usize, zT: usize, ld: i32): void {
+  convStride1<f32>(xp, C, Hp, Wp, n, yRFirst, columns, wT, kPadded, Kd, offsets, zT, ld);
+}
+export function convStride1F64(xp: usize, C: i32, Hp: i32, Wp: i32, n: i32, yRFirst: i32, columns: i32, wT: usize, kPadded: i32, Kd: i32, offsets: usize, zT: usize, ld: i32): void {
+  convStride1<f64>(xp, C, Hp, Wp, n, yRFirst, columns, wT, kPadded, Kd, offsets, zT, ld);
 }

@@ -2,9 +2,10 @@
  * conv2d and its gradients on the SIMD kernels (assembly/kernels.ts). Same values as
  * src/cnn/reference/conv2dReference.ts up to rounding; arguments are checked by the callers in conv2d.ts.
  *
- * Forward with stride 1 (every conv in the course) stays in the library's channels-last layout: each
- * output position is a small matrix product of its window rows (contiguous runs of x) with the weights,
- * vectorised over the filters (convChannelsLast). Other strides, and the gradients, use im2col + GEMM.
+ * Forward with stride 1 and at least a vector of filters (every conv layer in the course) stays in the
+ * library's channels-last layout: each output position is a small matrix product of its window rows
+ * (contiguous runs of x) with the weights, vectorised over the filters (convChannelsLast). Few filters,
+ * other strides, and the gradients use channel planes, im2col and GEMM, vectorised over positions.
  * With Kd = f·f·C values per window and the output positions (n, yR, yC) as columns:
  *   forward   Zᵀ (K × positions)      = Wᵀ (K × Kd) · cols (Kd × positions)
  *   backward  dW (Kd × K)            += cols · (dZᵀ)ᵀ        (dot products along positions)
@@ -49,13 +50,20 @@ export function conv2dFast(
   bias: FloatArray,
   g: ConvGeometry,
 ): FloatArray {
-  return g.stride === 1
+  // the channels-last kernel fills vectors with filters: with fewer than a vector's worth (W1's one Sobel
+  // filter) it would mostly multiply zeros, where the planes fill them with positions
+  return g.stride === 1 && g.outChannels >= 16 / kernels.size
     ? conv2dStride1(kernels, dtype, x4, W, bias, g)
-    : conv2dIm2col(kernels, dtype, x4, W, bias, g);
+    : conv2dPlanes(kernels, dtype, x4, W, bias, g);
 }
 
-/** Larger strides: im2col copies a block of windows into columns, one GEMM multiplies them by Wᵀ. */
-function conv2dIm2col(
+/**
+ * Few filters, or strides above 1: Zᵀ = Wᵀ · windows with the positions along the vectors, in channel
+ * planes. With stride 1 the windows are read straight from the planes (computing Wp positions per output
+ * row of which outW are kept); otherwise, or where that wastes more than about a quarter of the work
+ * (im2col measured faster there), im2col copies them into columns first.
+ */
+function conv2dPlanes(
   kernels: KernelSet,
   dtype: DType,
   x4: Tensor,
@@ -63,25 +71,29 @@ function conv2dIm2col(
   bias: FloatArray,
   g: ConvGeometry,
 ): FloatArray {
-  const { batch, inHeight: H, inWidth: Wd, inChannels: C, outChannels: K, stride, pad } = g;
+  const { batch, inHeight: H, inWidth: Wd, inChannels: C, filterSize: f, outChannels: K, stride, pad } = g;
   const { outHeight: outH, outWidth: outW } = g;
-  const { Kd, Hp, Wp, rowsPerBlock, ld } = blocking(g);
+  const { Kd, Hp, Wp } = blocking(g);
   const kPadded = roundUp(K, 4); // the GEMM works on 4 rows at a time
   const rows = batch * outH;
   const outCount = rows * outW * K;
+  const planeCount = batch * C * Hp * Wp;
+  const direct = stride === 1 && Wp <= 1.3 * outW;
+  const { rowsPerBlock, ld } = direct ? directBlocking(kPadded, Wp, outH) : blocking(g);
   const { heap, at } = workspace(dtype, [
     batch * H * Wd * C, // x
-    batch * C * Hp * Wp, // x in padded planes
+    planeCount + Wp + 16, // x in padded planes, with slack: a block's last tile reads past its last row
     kPadded * Kd, // Wᵀ
     K, // bias
     outCount, // Z
-    Kd * ld, // cols of one block
+    direct ? Math.ceil((Kd * 4) / kernels.size) : Kd * ld, // window offsets (Kd int32), or cols
     kPadded * ld, // Zᵀ of one block
   ]);
   const [xAt, planesAt, wTAt, biasAt, outAt, colsAt, zTAt] = at;
   const s = kernels.size;
   copyIn(heap, xAt / s, x4);
   kernels.toPaddedPlanes(xAt, batch, H, Wd, C, pad, planesAt);
+  heap.fill(0, planesAt / s + planeCount, planesAt / s + planeCount + Wp + 16);
   // Wᵀ: row k holds filter k's Kd weights; rows K..kPadded stay zero
   const w = W.data;
   const wT = wTAt / s;
@@ -90,12 +102,43 @@ function conv2dIm2col(
     for (let k = 0; k < K; k++) heap[wT + k * Kd + kd] = w[kd * K + k];
   }
   heap.set(bias, biasAt / s);
-  for (let first = 0; first < rows; first += rowsPerBlock) {
-    const count = Math.min(rowsPerBlock, rows - first);
-    const columns = roundUp(count * outW, 8);
-    kernels.im2col(planesAt, C, Hp, Wp, g.filterSize, stride, outH, outW, first, count, colsAt, ld);
-    kernels.gemm(kPadded, columns, Kd, wTAt, Kd, colsAt, ld, zTAt, ld, false);
-    kernels.storeChannelsLast(zTAt, ld, K, count * outW, outW, outW, biasAt, outAt, first * outW);
+  if (direct) {
+    const offsets = new Int32Array(heap.buffer, colsAt, Kd);
+    for (let wR = 0; wR < f; wR++) {
+      for (let wC = 0; wC < f; wC++) {
+        for (let c = 0; c < C; c++) offsets[(wR * f + wC) * C + c] = (c * Hp + wR) * Wp + wC;
+      }
+    }
+    // blocks of output rows within one image: its planes hold every window of those rows
+    for (let n = 0; n < batch; n++) {
+      for (let yR = 0; yR < outH; yR += rowsPerBlock) {
+        const count = Math.min(rowsPerBlock, outH - yR);
+        kernels.convStride1(
+          planesAt,
+          C,
+          Hp,
+          Wp,
+          n,
+          yR,
+          roundUp(count * Wp, 8),
+          wTAt,
+          kPadded,
+          Kd,
+          colsAt,
+          zTAt,
+          ld,
+        );
+        kernels.storeChannelsLast(zTAt, ld, K, count * outW, outW, Wp, biasAt, outAt, (n * outH + yR) * outW);
+      }
+    }
+  } else {
+    for (let first = 0; first < rows; first += rowsPerBlock) {
+      const count = Math.min(rowsPerBlock, rows - first);
+      const columns = roundUp(count * outW, 8);
+      kernels.im2col(planesAt, C, Hp, Wp, f, stride, outH, outW, first, count, colsAt, ld);
+      kernels.gemm(kPadded, columns, Kd, wTAt, Kd, colsAt, ld, zTAt, ld, false);
+      kernels.storeChannelsLast(zTAt, ld, K, count * outW, outW, outW, biasAt, outAt, first * outW);
+    }
   }
   return heap.slice(outAt / s, outAt / s + outCount);
 }

@@ -119,6 +119,21 @@ export interface KernelSet {
     pad: number,
     xp: Pointer,
   ): void;
+  convStride1(
+    xp: Pointer,
+    C: number,
+    Hp: number,
+    Wp: number,
+    n: number,
+    yRFirst: number,
+    columns: number,
+    wT: Pointer,
+    kPadded: number,
+    Kd: number,
+    offsets: Pointer,
+    zT: Pointer,
+    ld: number,
+  ): void;
   pool(
     x: Pointer,
     batch: number,
@@ -202,6 +217,7 @@ function load(): Module | null {
       im2col: e[`im2col${suffix}`],
       col2im: e[`col2im${suffix}`],
       storeChannelsLast: e[`storeChannelsLast${suffix}`],
+      convStride1: e[`convStride1${suffix}`],
       convChannelsLast: e[`convChannelsLast${suffix}`],
       toPaddedChannelsLast: e[`toPaddedChannelsLast${suffix}`],
       loadChannelRows: e[`loadChannelRows${suffix}`],
