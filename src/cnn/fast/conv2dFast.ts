@@ -16,7 +16,7 @@
  */
 import { ConvGeometry } from '../shape';
 import { allocate, DType, FloatArray, Tensor } from '../tensor';
-import { copyIn, KernelSet, roundUp, workspace } from './wasmKernels';
+import { copyIn, copyOut, KernelSet, roundUp, workspace } from './wasmKernels';
 
 /** About how many values one block's column matrix holds (128 KiB in float32: it stays in L2). */
 const BLOCK_VALUES = 1 << 15;
@@ -140,7 +140,7 @@ function conv2dPlanes(
       kernels.storeChannelsLast(zTAt, ld, K, count * outW, outW, outW, biasAt, outAt, first * outW);
     }
   }
-  return heap.slice(outAt / s, outAt / s + outCount);
+  return copyOut(heap, outAt / s, outCount);
 }
 
 /**
@@ -199,7 +199,7 @@ function conv2dStride1(
     biasAt,
     outAt,
   );
-  return heap.slice(outAt / s, outAt / s + outCount);
+  return copyOut(heap, outAt / s, outCount);
 }
 
 /** Blocks for the direct (stride 1) path: output rows of one image whose widest block matrix (rows × outputRows·Wp) holds about BLOCK_VALUES. */
@@ -321,8 +321,8 @@ export function conv2dBackwardFast(
     for (let k = 0; k < K; k++) dW[kd * K + k] = dWPacked[kd * kPair + k];
   }
   return {
-    dX: inputGradient ? heap.slice(xAt / s, xAt / s + xCount) : null,
+    dX: inputGradient ? copyOut(heap, xAt / s, xCount) : null,
     dW,
-    db: heap.slice(dbAt / s, dbAt / s + K),
+    db: copyOut(heap, dbAt / s, K),
   };
 }
