@@ -2,9 +2,10 @@
  * convlab's fast kernels: AssemblyScript compiled to WebAssembly with 128-bit SIMD by `npm run build:wasm`
  * (dist/cnn/fast/kernels.wasm). The readable versions of the same maths are src/cnn/reference/*.ts.
  *
- * Convolution here is "im2col + GEMM": copy every f×f×C window into a column of a matrix (im2col), then
- * one matrix product does all the multiply-adds. The TypeScript side (src/cnn/fast/) lays the matrices out
- * in this module's memory, a block of output rows at a time, and calls these kernels.
+ * Convolution with stride 1 runs in the library's channels-last layout (convChannelsLast). Otherwise, and
+ * for the gradients, it is "im2col + GEMM": copy every f×f×C window into a column of a matrix (im2col),
+ * then one matrix product does all the multiply-adds. The TypeScript side (src/cnn/fast/) lays the
+ * matrices out in this module's memory, a block of output rows at a time, and calls these kernels.
  *
  * Each kernel is written once for an element type T (f32 or f64) and exported twice (…F32, …F64).
  * Pointers are byte addresses into this module's memory; sizes, strides and leading dimensions (ld…,
@@ -135,6 +136,155 @@ function convStride1<T>(
       storeRow<T>(cAt + cRow, c10, c11, false);
       storeRow<T>(cAt + 2 * cRow, c20, c21, false);
       storeRow<T>(cAt + 3 * cRow, c30, c31, false);
+    }
+  }
+}
+
+/**
+ * Convolution with stride 1 in the library's own layout, with no im2col and no transposition: x is a
+ * channels-last batch already padded (m, Hp, Wp, C), the weights are the library's (f, f, C, K) with K
+ * padded to Kp (a multiple of two vectors, zeros beyond K), and out gets the channels-last (positions × K).
+ * Output position q = (n, yR, yC) reads, for each window row wR, the f·C values that follow its corner
+ * x[n, yR + wR, yC, 0]: one contiguous run, and the weights of that window row are the next f·C rows of
+ * the weight matrix. So each position is a small matrix product along those runs, vectorised over the
+ * filters (as XNNPACK does): a tile of 4 positions × 2 vectors of filters stays in registers while t
+ * walks the run, one broadcast x value per position and two weight vectors shared by the four.
+ * The tile takes any 4 positions (its own corner each), so tiles run across output rows and images
+ * without waste; past the last position, the tile repeats its first (the same values stored twice).
+ * Computes the positions [first, first + count).
+ */
+@inline
+function convChannelsLast<T>(
+  xp: usize,
+  Hp: i32,
+  Wp: i32,
+  C: i32,
+  f: i32,
+  outH: i32,
+  outW: i32,
+  first: i32,
+  count: i32,
+  w: usize,
+  K: i32,
+  Kp: i32,
+  bias: usize,
+  out: usize,
+): void {
+  const size = sizeof<T>();
+  const lanes = 16 / <i32>size;
+  const run = f * C; // values per window row
+  const xRow = <usize>(Wp * C) * size; // from one image row to the next
+  const wRow = <usize>Kp * size;
+  const end = first + count;
+  // the next position's corner, walked along without dividing: a step is C values along the row, and
+  // past a row's last position (f − 1)·C more to the next row, past an image's last row (f − 1) rows more
+  let yC = first % outW;
+  let yR = (first / outW) % outH;
+  let next = xp + <usize>((((first / outW / outH) * Hp + yR) * Wp + yC) * C) * size;
+  const step = <usize>C * size;
+  const rowSkip = <usize>((f - 1) * C) * size;
+  const imageSkip = <usize>((f - 1) * Wp * C) * size;
+  for (let q = first; q < end; q += TILE_ROWS) {
+    // the tile's corners; past the last position, the tile repeats its first
+    const at0 = next;
+    let at1 = at0, at2 = at0, at3 = at0;
+    for (let i = 1; i <= TILE_ROWS; i++) {
+      next += step;
+      if (++yC == outW) {
+        yC = 0;
+        next += rowSkip;
+        if (++yR == outH) {
+          yR = 0;
+          next += imageSkip;
+        }
+      }
+      const at = q + i < end ? next : at0;
+      if (i == 1) at1 = at;
+      else if (i == 2) at2 = at;
+      else if (i == 3) at3 = at;
+    }
+    const d1 = at1 - at0, d2 = at2 - at0, d3 = at3 - at0;
+    for (let k = 0; k < K; k += 2 * lanes) {
+      const b0 = v128.load(bias + <usize>k * size);
+      const b1 = v128.load(bias + <usize>k * size, 16);
+      let c00 = b0, c01 = b1, c10 = b0, c11 = b1;
+      let c20 = b0, c21 = b1, c30 = b0, c31 = b1;
+      let wAt = w + <usize>k * size;
+      let rowAt = at0;
+      for (let wR = 0; wR < f; wR++) {
+        let xAt = rowAt;
+        for (let t = 0; t < run; t++) {
+          const w0 = v128.load(wAt);
+          const w1 = v128.load(wAt, 16);
+          let s = v128.load_splat<T>(xAt);
+          c00 = v128.add<T>(c00, v128.mul<T>(s, w0));
+          c01 = v128.add<T>(c01, v128.mul<T>(s, w1));
+          s = v128.load_splat<T>(xAt + d1);
+          c10 = v128.add<T>(c10, v128.mul<T>(s, w0));
+          c11 = v128.add<T>(c11, v128.mul<T>(s, w1));
+          s = v128.load_splat<T>(xAt + d2);
+          c20 = v128.add<T>(c20, v128.mul<T>(s, w0));
+          c21 = v128.add<T>(c21, v128.mul<T>(s, w1));
+          s = v128.load_splat<T>(xAt + d3);
+          c30 = v128.add<T>(c30, v128.mul<T>(s, w0));
+          c31 = v128.add<T>(c31, v128.mul<T>(s, w1));
+          xAt += size;
+          wAt += wRow;
+        }
+        rowAt += xRow;
+      }
+      const kept = min(K - k, 2 * lanes);
+      const outAt = out + <usize>k * size;
+      storeFirst<T>(outAt + <usize>(q * K) * size, c00, c01, kept);
+      storeFirst<T>(outAt + <usize>(select(q + 1, q, q + 1 < end) * K) * size, c10, c11, kept);
+      storeFirst<T>(outAt + <usize>(select(q + 2, q, q + 2 < end) * K) * size, c20, c21, kept);
+      storeFirst<T>(outAt + <usize>(select(q + 3, q, q + 3 < end) * K) * size, c30, c31, kept);
+    }
+  }
+}
+
+/** Stores the first `count` lanes of the pair (v0, v1); past count, the memory keeps its values. */
+@inline
+function storeFirst<T>(at: usize, v0: v128, v1: v128, count: i32): void {
+  const lanes = 16 / <i32>sizeof<T>();
+  if (count == 2 * lanes) {
+    v128.store(at, v0);
+    v128.store(at, v1, 16);
+    return;
+  }
+  // a partial pair: only on the last filters when K is not a multiple of two vectors
+  storeLanes<T>(at, v0, min(count, lanes));
+  if (count > lanes) storeLanes<T>(at + 16, v1, count - lanes);
+}
+
+@inline
+function storeLanes<T>(at: usize, v: v128, count: i32): void {
+  if (count == 16 / <i32>sizeof<T>()) {
+    v128.store(at, v);
+  } else if (sizeof<T>() == 4) {
+    if (count >= 2) v128.store64_lane(at, v, 0);
+    if (count == 1) v128.store32_lane(at, v, 0);
+    if (count == 3) v128.store32_lane(at, v, 2, 8);
+  } else {
+    v128.store64_lane(at, v, 0); // f64: count is 1
+  }
+}
+
+/**
+ * Copies a channels-last batch x (m,H,W,C) into xp (m,H+2p,W+2p,C), zeros around: the input of
+ * convChannelsLast, whose windows then never leave the array.
+ */
+@inline
+function toPaddedChannelsLast<T>(x: usize, batch: i32, H: i32, W: i32, C: i32, pad: i32, xp: usize): void {
+  const size = sizeof<T>();
+  const Hp = H + 2 * pad;
+  const Wp = W + 2 * pad;
+  memory.fill(xp, 0, <usize>(batch * Hp * Wp * C) * size);
+  const rowBytes = <usize>(W * C) * size;
+  for (let n = 0; n < batch; n++) {
+    for (let h = 0; h < H; h++) {
+      const to = xp + <usize>(((n * Hp + h + pad) * Wp + pad) * C) * size;
+      memory.copy(to, x + <usize>((n * H + h) * W * C) * size, rowBytes);
     }
   }
 }
@@ -712,12 +862,6 @@ export function storeChannelsLastF32(zT: usize, ld: i32, K: i32, count: i32, row
 export function storeChannelsLastF64(zT: usize, ld: i32, K: i32, count: i32, rowLength: i32, pitch: i32, bias: usize, out: usize, first: i32): void {
   storeChannelsLast<f64>(zT, ld, K, count, rowLength, pitch, bias, out, first);
 }
-export function convStride1F32(xp: usize, C: i32, Hp: i32, Wp: i32, n: i32, yRFirst: i32, columns: i32, wT: usize, kPadded: i32, Kd: i32, offsets: usize, zT: usize, ld: i32): void {
-  convStride1<f32>(xp, C, Hp, Wp, n, yRFirst, columns, wT, kPadded, Kd, offsets, zT, ld);
-}
-export function convStride1F64(xp: usize, C: i32, Hp: i32, Wp: i32, n: i32, yRFirst: i32, columns: i32, wT: usize, kPadded: i32, Kd: i32, offsets: usize, zT: usize, ld: i32): void {
-  convStride1<f64>(xp, C, Hp, Wp, n, yRFirst, columns, wT, kPadded, Kd, offsets, zT, ld);
-}
 export function loadChannelRowsF32(dZ: usize, K: i32, count: i32, rowLength: i32, pitch: i32, first: i32, dZT: usize, ld: i32, kPadded: i32, db: usize): void {
   loadChannelRows<f32>(dZ, K, count, rowLength, pitch, first, dZT, ld, kPadded, db);
 }
@@ -735,4 +879,23 @@ export function poolBackwardF32(dA: usize, x: usize, batch: i32, H: i32, W: i32,
 }
 export function poolBackwardF64(dA: usize, x: usize, batch: i32, H: i32, W: i32, C: i32, f: i32, stride: i32, outH: i32, outW: i32, average: bool, dX: usize, scratch: usize): void {
   poolBackward<f64>(dA, x, batch, H, W, C, f, stride, outH, outW, average, dX, scratch);
+}
+
+export function convChannelsLastF32(xp: usize, Hp: i32, Wp: i32, C: i32, f: i32, outH: i32, outW: i32, first: i32, count: i32, w: usize, K: i32, Kp: i32, bias: usize, out: usize): void {
+  convChannelsLast<f32>(xp, Hp, Wp, C, f, outH, outW, first, count, w, K, Kp, bias, out);
+}
+export function convChannelsLastF64(xp: usize, Hp: i32, Wp: i32, C: i32, f: i32, outH: i32, outW: i32, first: i32, count: i32, w: usize, K: i32, Kp: i32, bias: usize, out: usize): void {
+  convChannelsLast<f64>(xp, Hp, Wp, C, f, outH, outW, first, count, w, K, Kp, bias, out);
+}
+export function toPaddedChannelsLastF32(x: usize, batch: i32, H: i32, W: i32, C: i32, pad: i32, xp: usize): void {
+  toPaddedChannelsLast<f32>(x, batch, H, W, C, pad, xp);
+}
+export function toPaddedChannelsLastF64(x: usize, batch: i32, H: i32, W: i32, C: i32, pad: i32, xp: usize): void {
+  toPaddedChannelsLast<f64>(x, batch, H, W, C, pad, xp);
+}
+export function convStride1F32(xp: usize, C: i32, Hp: i32, Wp: i32, n: i32, yRFirst: i32, columns: i32, wT: usize, kPadded: i32, Kd: i32, offsets: usize, zT: usize, ld: i32): void {
+  convStride1<f32>(xp, C, Hp, Wp, n, yRFirst, columns, wT, kPadded, Kd, offsets, zT, ld);
+}
+export function convStride1F64(xp: usize, C: i32, Hp: i32, Wp: i32, n: i32, yRFirst: i32, columns: i32, wT: usize, kPadded: i32, Kd: i32, offsets: usize, zT: usize, ld: i32): void {
+  convStride1<f64>(xp, C, Hp, Wp, n, yRFirst, columns, wT, kPadded, Kd, offsets, zT, ld);
 }

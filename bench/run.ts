@@ -9,7 +9,8 @@
  * Workloads: W1 a 512×512 grayscale image and a 3×3 Sobel filter (pad 1); W2 64×32×32×3, 8 filters 5×5;
  * W3 64×14×14×8, 16 filters 5×5; W4 conv 6@5×5 same + 2×2 max-pool on 64×28×28×1; W5 one LeNet-5
  * training step at batch 64 (forward, backward, SGD update); E one epoch over the 10,000 digits of the
- * `mnist` package at batch 64. Prints a table (median ms, GFLOP/s, ratios) and writes build/bench.json.
+ * `mnist` package at batch 64. Prints a table (median ms and the number of runs, GFLOP/s, ratios) and writes
+ * build/bench.json. Training leaves out the gradient with respect to the images, as tfjs's variableGrads does.
  * Ratios are peer time / lib time: above 1 means the library is faster.
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -24,9 +25,13 @@ import { registerWasmConv2DBackpropFilter } from './wasmBackpropFilter';
 
 type Peer = 'lib' | 'reference' | 'tfjs-cpu' | 'tfjs-wasm';
 const PEERS: Peer[] = ['lib', 'reference', 'tfjs-cpu', 'tfjs-wasm'];
-/** The slow peers get fewer runs, to keep the whole bench within a few minutes. */
+/**
+ * Every measured number is the median of at least 10 runs after warm-up. The slow peers (a tfjs-cpu
+ * LeNet step takes seconds) and the epochs get one warm-up and 10 runs, to keep the whole bench within
+ * a few minutes.
+ */
 const SLOW: Peer[] = ['reference', 'tfjs-cpu'];
-const RUNS = { fast: { warmup: 3, runs: 15 }, slow: { warmup: 1, runs: 3 } };
+const RUNS = { fast: { warmup: 3, runs: 15 }, slow: { warmup: 1, runs: 10 }, epoch: { warmup: 1, runs: 10 } };
 
 interface Result {
   workload: string;
@@ -165,6 +170,8 @@ const initialParameters = lenet()
 interface Ops {
   conv2d: typeof cl.conv2d;
   conv2dBackward: typeof cl.conv2dBackward;
+  /** The first layer's gradients: only dW and db (nothing uses dX of the images). */
+  conv2dWeightGradients: typeof cl.conv2dWeightGradients;
   pool2d: typeof cl.pool2d;
   pool2dBackward: typeof cl.pool2dBackward;
   dense: typeof cl.dense;
@@ -174,6 +181,7 @@ interface Ops {
 const referenceOps: Ops = {
   conv2d: cl.conv2dReference,
   conv2dBackward: cl.conv2dBackwardReference,
+  conv2dWeightGradients: cl.conv2dBackwardReference, // the reference has no shortcut: it computes dX too
   pool2d: cl.pool2dReference,
   pool2dBackward: cl.pool2dBackwardReference,
   dense: cl.dense,
@@ -198,6 +206,7 @@ function denseBackwardOnMatmul(dZ: cl.Tensor, x: cl.Tensor, W: cl.Tensor): cl.De
 const fastOps: Ops = {
   conv2d: cl.conv2d,
   conv2dBackward: cl.conv2dBackward,
+  conv2dWeightGradients: cl.conv2dWeightGradients,
   pool2d: cl.pool2d,
   pool2dBackward: cl.pool2dBackward,
   dense: denseOnMatmul,
@@ -227,28 +236,21 @@ function lenetStepWithOps(ops: Ops): (x: cl.Tensor, y: Int32Array) => void {
     const d3 = ops.denseBackward(cl.reluBackward(d4.dX, z3), flat, W3, b3);
     const dP2 = cl.reshape(d3.dX, p2.shape);
     const d2 = ops.conv2dBackward(cl.reluBackward(ops.pool2dBackward(dP2, a2, pool), z2), p1, W2, b2);
-    const d1 = ops.conv2dBackward(cl.reluBackward(ops.pool2dBackward(d2.dX, a1, pool), z1), x, W1, b1, {
-      pad: 'same',
-    });
+    const d1 = ops.conv2dWeightGradients(
+      cl.reluBackward(ops.pool2dBackward(d2.dX, a1, pool), z1),
+      x,
+      W1,
+      b1,
+      {
+        pad: 'same',
+      },
+    );
     const grads = [d1.dW, d1.db, d2.dW, d2.db, d3.dW, d3.db, d4.dW, d4.db, d5.dW, d5.db];
     params.forEach((p, i) => {
       const g = grads[i].data;
       for (let j = 0; j < p.data.length; j++) p.data[j] -= LEARNING_RATE * g[j];
     });
   };
-}
-
-/** One epoch of `step` over the digits in file order, batch by batch; returns milliseconds. */
-function epochWithOps(step: (x: cl.Tensor, y: Int32Array) => void): number {
-  const start = now();
-  for (let from = 0; from < cl.MNIST_SIZE; from += BATCH) {
-    const size = Math.min(BATCH, cl.MNIST_SIZE - from);
-    step(
-      cl.fromData(digits.data.subarray(from * 784, (from + size) * 784), [size, 28, 28, 1]),
-      labels.subarray(from, from + size),
-    );
-  }
-  return now() - start;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -395,7 +397,7 @@ async function main(): Promise<void> {
   const optimizer = cl.sgd({ learningRate: LEARNING_RATE });
   const lib5 = measure('lib', () => {
     model.forward(batchX);
-    model.backward(batchY);
+    model.backward(batchY, { inputGradient: false }); // as tfjs's variableGrads: no gradient for the images
     optimizer.step(model.parameters());
   });
   record({
@@ -419,7 +421,7 @@ async function main(): Promise<void> {
   for (const workload of ['W5', 'W5ops']) {
     record({ workload, peer: 'reference', ...ref5, gflops: STEP_FLOPS / ref5.ms / 1e6 });
   }
-  const tfStep: Partial<Record<Peer, number>> = {};
+  const tfStep: Partial<Record<Peer, { ms: number; runs: number }>> = {};
   for (const [backend, peer] of backends) {
     await useBackend(backend);
     const net = tfLenet();
@@ -428,7 +430,7 @@ async function main(): Promise<void> {
     const m = measure(peer, () => net.step(x, y));
     tf.dispose([x, y]);
     net.dispose();
-    tfStep[peer] = m.ms;
+    tfStep[peer] = m;
     for (const workload of ['W5', 'W5ops']) {
       record({
         workload,
@@ -441,69 +443,64 @@ async function main(): Promise<void> {
   }
 
   // E: one epoch over the 10,000 digits, once per peer that finishes one in seconds
-  const epochModel = lenet();
-  let start = now();
-  epochModel.fit(digits, labels, {
-    epochs: 1,
-    batchSize: BATCH,
-    optimizer: cl.sgd({ learningRate: LEARNING_RATE }),
-    seed: 0,
-  });
-  const libEpoch = now() - start;
+  // each run trains a fresh model from the same initial weights
+  const libEpoch = measure(
+    'lib',
+    () =>
+      lenet().fit(digits, labels, {
+        epochs: 1,
+        batchSize: BATCH,
+        optimizer: cl.sgd({ learningRate: LEARNING_RATE }),
+        seed: 0,
+      }),
+    RUNS.epoch,
+  );
   record({
     workload: 'E',
     peer: 'lib',
-    ms: libEpoch,
-    runs: 1,
-    gflops: EPOCH_FLOPS / libEpoch / 1e6,
+    ...libEpoch,
+    gflops: EPOCH_FLOPS / libEpoch.ms / 1e6,
     note: 'model.fit, 1 epoch',
   });
-  const opsEpoch = epochWithOps(lenetStepWithOps(fastOps));
-  record({
-    workload: 'Eops',
-    peer: 'lib',
-    ms: opsEpoch,
-    runs: 1,
-    gflops: EPOCH_FLOPS / opsEpoch / 1e6,
-    note: 'the W5ops step over every batch',
-  });
   await useBackend('wasm');
-  const net = tfLenet();
   const allX = tfTensor(digits) as tf.Tensor4D;
   const allY = tf.oneHot(tf.tensor1d(labels, 'int32'), 10) as tf.Tensor2D;
-  start = now();
-  for (let from = 0; from < cl.MNIST_SIZE; from += BATCH) {
-    const size = Math.min(BATCH, cl.MNIST_SIZE - from);
-    tf.tidy(() =>
-      net.step(tf.slice(allX, [from, 0, 0, 0], [size, 28, 28, 1]), tf.slice(allY, [from, 0], [size, 10])),
-    );
-  }
-  const wasmEpoch = now() - start;
+  const wasmEpoch = measure(
+    'tfjs-wasm',
+    () => {
+      const net = tfLenet();
+      for (let from = 0; from < cl.MNIST_SIZE; from += BATCH) {
+        const size = Math.min(BATCH, cl.MNIST_SIZE - from);
+        tf.tidy(() =>
+          net.step(tf.slice(allX, [from, 0, 0, 0], [size, 28, 28, 1]), tf.slice(allY, [from, 0], [size, 10])),
+        );
+      }
+      net.dispose();
+    },
+    RUNS.epoch,
+  );
   tf.dispose([allX, allY]);
-  net.dispose();
-  for (const workload of ['E', 'Eops']) {
+  record({
+    workload: 'E',
+    peer: 'tfjs-wasm',
+    ...wasmEpoch,
+    gflops: EPOCH_FLOPS / wasmEpoch.ms / 1e6,
+    note: 'in file order, 1 epoch',
+  });
+  // a measured epoch would take minutes per run for these two: 157 × their W5 median instead
+  for (const [peer, step] of [
+    ['reference', ref5],
+    ['tfjs-cpu', tfStep['tfjs-cpu']],
+  ] as const) {
     record({
-      workload,
-      peer: 'tfjs-wasm',
-      ms: wasmEpoch,
-      runs: 1,
-      gflops: EPOCH_FLOPS / wasmEpoch / 1e6,
-      note: 'in file order, 1 epoch',
+      workload: 'E',
+      peer,
+      ms: step ? step.ms * EPOCH_STEPS : null,
+      runs: step?.runs ?? 0,
+      gflops: null,
+      estimated: true,
+      note: `${EPOCH_STEPS} × W5`,
     });
-    for (const [peer, stepMs] of [
-      ['reference', ref5.ms],
-      ['tfjs-cpu', tfStep['tfjs-cpu'] ?? NaN],
-    ] as const) {
-      record({
-        workload,
-        peer,
-        ms: stepMs * EPOCH_STEPS,
-        runs: 0,
-        gflops: null,
-        estimated: true,
-        note: `${EPOCH_STEPS} × W5`,
-      });
-    }
   }
 
   printTable(results);
@@ -534,7 +531,6 @@ const WORKLOADS: Array<[string, string]> = [
   ['W5', 'LeNet-5 training step, batch 64 (model API)'],
   ['W5ops', 'the same step with the ops, dense on matmul'],
   ['E', 'one epoch, 10,000 digits, batch 64 (model.fit)'],
-  ['Eops', 'one epoch with the W5ops step'],
 ];
 
 function find(results: Result[], workload: string, peer: Peer): Result | undefined {
@@ -559,7 +555,8 @@ function printTable(results: Result[]): void {
   const cell = (r: Result | undefined): string => {
     if (!r || r.ms === null) return 'n/a';
     const ms = r.ms >= 1000 ? `${(r.ms / 1000).toFixed(2)} s` : `${r.ms.toFixed(r.ms < 10 ? 2 : 1)} ms`;
-    return `${r.estimated ? '~' : ''}${ms}${r.gflops ? ` ${r.gflops.toFixed(1)}GF/s` : ''}`;
+    const runs = r.estimated ? '' : ` n=${r.runs}`;
+    return `${r.estimated ? '~' : ''}${ms}${runs}${r.gflops ? ` ${r.gflops.toFixed(1)}GF/s` : ''}`;
   };
   const header = ['', 'workload', ...PEERS, 'ref/lib', 'cpu/lib', 'wasm/lib'];
   const rows = WORKLOADS.map(([name, description]) => {
@@ -580,9 +577,10 @@ function printTable(results: Result[]): void {
   console.log(`\n${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`);
   rows.forEach((row) => console.log(line(row)));
   console.log(
-    `\nmedian of ${RUNS.fast.runs} runs after ${RUNS.fast.warmup} warm-ups; reference and tfjs-cpu are slow: median of ` +
-      `${RUNS.slow.runs} runs after ${RUNS.slow.warmup} warm-up. E: one run for lib and tfjs-wasm; ~ = estimated as ` +
-      `${EPOCH_STEPS} × W5. GF/s counts 2 × multiply-adds of the convolutions (and dense layers in W5/E, ×3 for training).` +
+    `\nn = runs: each time is the median of n runs after warm-up (lib and tfjs-wasm ${RUNS.fast.warmup} warm-ups, ` +
+      `reference, tfjs-cpu and the epochs ${RUNS.slow.warmup}). ~ = estimated as ${EPOCH_STEPS} × the W5 median ` +
+      `(a measured epoch would take minutes a run). GF/s counts 2 × multiply-adds of the convolutions (and dense ` +
+      `layers in W5/E, ×3 for training).` +
       `\nratios = peer time / lib time (above 1: the library is faster). tfjs forward workloads use tf.fused.conv2d ` +
       `(bias fused) and do not read results back; the library returns a fresh JS tensor.`,
   );

@@ -10,6 +10,7 @@ import {
   conv2d,
   conv2dBackward,
   conv2dBackwardReference,
+  conv2dWeightGradients,
   conv2dReference,
   copy,
   DType,
@@ -112,7 +113,7 @@ describe('fast kernels equal the teaching reference', () => {
     );
   });
 
-  it('conv2dBackward vs conv2dBackwardReference: dX, dW, db on random shapes, strides, pads, views', () => {
+  it('conv2dBackward (and conv2dWeightGradients) vs conv2dBackwardReference: dX, dW, db on random shapes, strides, pads, views', () => {
     fc.assert(
       fc.property(convCase, (c) => {
         const { x, w, b } = convInputs(c);
@@ -124,6 +125,12 @@ describe('fast kernels equal the teaching reference', () => {
         for (const key of ['dX', 'dW', 'db'] as const) {
           expect(got[key].data, key).to.be.instanceOf(c.dtype === 'float64' ? Float64Array : Float32Array);
           expectClose(got[key], want[key], tolerance(c.dtype, want[key]));
+        }
+        // the first layer's shortcut: the same dW and db, no dX
+        const weights = conv2dWeightGradients(dZ, x, w, b, options);
+        expect(Object.keys(weights).sort()).to.deep.equal(['dW', 'db']);
+        for (const key of ['dW', 'db'] as const) {
+          expectClose(weights[key], want[key], tolerance(c.dtype, want[key]));
         }
       }),
       { numRuns: 200 },

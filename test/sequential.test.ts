@@ -166,6 +166,15 @@ describe('model.backward: the gradient of J with respect to every parameter (flo
     expectGradientClose(dX, numericalGradient(J, x), 'x');
   });
 
+  it('backward(labels, { inputGradient: false }) gives the same parameter gradients and returns null', () => {
+    model.forward(x);
+    model.backward(labels);
+    const full = model.parameters().map((p) => p.grad!);
+    model.forward(x);
+    expect(model.backward(labels, { inputGradient: false })).to.equal(null);
+    model.parameters().forEach((p, i) => expectClose(p.grad!, full[i], { absolute: 1e-12 }));
+  });
+
   it('J = Σ output ⊙ R: backward(R) goes through softmax’s own Jacobian', () => {
     const R = randn([3, 4], 5, 1, 'float64');
     const J = (): number => weightedSum(model.forward(x), R);

@@ -8,7 +8,7 @@ import { ConvGradients, ConvOptions, prepareConv, prepareConvGradient } from './
 import { conv2dBackwardFast, conv2dFast } from './fast/conv2dFast';
 import { kernelsFor } from './fast/wasmKernels';
 import { conv2dBackwardReference, conv2dReference } from './reference/conv2dReference';
-import { dtypeOf, fromData, Tensor } from './tensor';
+import { dtypeOf, FloatArray, fromData, Tensor } from './tensor';
 
 export type { ConvGradients, ConvOptions } from './conv2dArguments';
 export { conv2dBackwardReference, conv2dReference } from './reference/conv2dReference';
@@ -47,8 +47,32 @@ export function conv2dBackward(
   if (!kernels) return conv2dBackwardReference(dZ, x, W, b, options);
   const { dX, dW, db } = conv2dBackwardFast(kernels, dtype, dZ4, prepared.x, prepared.W, prepared.g);
   return {
-    dX: fromData(dX, x.shape),
+    dX: fromData(dX as FloatArray, x.shape),
     dW: fromData(dW, W.shape),
     db: fromData(db, b ? b.shape : [prepared.g.outChannels]),
   };
+}
+
+/**
+ * conv2dBackward's ∂J/∂W and ∂J/∂b without ∂J/∂x, for about half the work: what a network's first layer
+ * needs, since nothing uses the gradient with respect to the images.
+ */
+export function conv2dWeightGradients(
+  dZ: Tensor,
+  x: Tensor,
+  W: Tensor,
+  b?: Tensor | null,
+  options: ConvOptions = {},
+): Omit<ConvGradients, 'dX'> {
+  const fn = 'conv2dWeightGradients';
+  const prepared = prepareConv(fn, x, W, b, options);
+  const dZ4 = prepareConvGradient(fn, dZ, x, W, prepared);
+  const dtype = dtypeOf(x);
+  const kernels = kernelsFor(dtype);
+  if (!kernels) {
+    const { dW, db } = conv2dBackwardReference(dZ, x, W, b, options);
+    return { dW, db };
+  }
+  const { dW, db } = conv2dBackwardFast(kernels, dtype, dZ4, prepared.x, prepared.W, prepared.g, false);
+  return { dW: fromData(dW, W.shape), db: fromData(db, b ? b.shape : [prepared.g.outChannels]) };
 }

@@ -1,5 +1,5 @@
 import { relu, reluBackward, softmax, softmaxBackward } from './activations';
-import { conv2d, conv2dBackward } from './conv2d';
+import { conv2d, conv2dBackward, conv2dWeightGradients } from './conv2d';
 import { dense, denseBackward } from './dense';
 import { Initializer, initWeights } from './init';
 import { Parameter } from './optimizers';
@@ -77,6 +77,11 @@ export interface Layer {
    * ∂J/∂Z of the scores going into this layer's softmax (softmax + cross-entropy combined).
    */
   backward(grad: Tensor, options?: { skipSoftmax?: boolean }): Tensor;
+  /**
+   * backward's parameter gradients without ∂J/∂input, on layers where skipping it saves work (conv2d):
+   * for a model's first layer, whose input gradient nothing in training uses.
+   */
+  parameterBackward?(grad: Tensor, options?: { skipSoftmax?: boolean }): void;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -250,6 +255,9 @@ function buildConv(config: Conv2dConfig, inputShape: number[], context: BuildCon
   let x: Tensor | null = null;
   let z: Tensor | null = null;
   let a: Tensor | null = null;
+  const input = (): Tensor => cached(fn, context.name, x);
+  const dZof = (grad: Tensor, skipSoftmax: boolean): Tensor =>
+    activateBackward(activation, grad, cached(fn, context.name, z), cached(fn, context.name, a), skipSoftmax);
   return {
     spec: { type: 'conv2d', config },
     name: context.name,
@@ -264,17 +272,15 @@ function buildConv(config: Conv2dConfig, inputShape: number[], context: BuildCon
       return a;
     },
     backward(grad, { skipSoftmax = false } = {}) {
-      const dZ = activateBackward(
-        activation,
-        grad,
-        cached(fn, context.name, z),
-        cached(fn, context.name, a),
-        skipSoftmax,
-      );
-      const { dX, dW, db } = conv2dBackward(dZ, cached(fn, context.name, x), W.value, b.value, options);
+      const { dX, dW, db } = conv2dBackward(dZof(grad, skipSoftmax), input(), W.value, b.value, options);
       W.grad = dW;
       b.grad = db;
       return dX;
+    },
+    parameterBackward(grad, { skipSoftmax = false } = {}) {
+      const { dW, db } = conv2dWeightGradients(dZof(grad, skipSoftmax), input(), W.value, b.value, options);
+      W.grad = dW;
+      b.grad = db;
     },
   };
 }

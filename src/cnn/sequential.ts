@@ -96,9 +96,11 @@ export interface Model {
   forward(x: Tensor): Tensor;
   /**
    * Back through every layer after a forward pass, filling each parameter's `grad`. Given labels, J is the mean
-   * cross-entropy and the model must end in softmax; given a tensor, it is ∂J/∂output for any J. Returns ∂J/∂x.
+   * cross-entropy and the model must end in softmax; given a tensor, it is ∂J/∂output for any J. Returns ∂J/∂x;
+   * with `{ inputGradient: false }` it skips that last gradient (training never uses it) and returns null.
    */
   backward(target: Labels | Tensor): Tensor;
+  backward(target: Labels | Tensor, options: { inputGradient: boolean }): Tensor | null;
   /** Class probabilities (m,K) — or (K) for one example — computed in batches. */
   predict(x: Tensor, options?: { batchSize?: number }): Tensor;
   /** Mean cross-entropy cost J and the fraction classified right. */
@@ -203,7 +205,9 @@ class SequentialModel implements Model {
     return single ? fromData(contiguous(a).data, this.outputShape) : a;
   }
 
-  backward(target: Labels | Tensor): Tensor {
+  backward(target: Labels | Tensor): Tensor;
+  backward(target: Labels | Tensor, options: { inputGradient: boolean }): Tensor | null;
+  backward(target: Labels | Tensor, { inputGradient = true } = {}): Tensor | null {
     const fn = 'model.backward';
     const output = this.lastOutput;
     if (!output) throw new Error(`${fn}: call forward first; there is no forward pass to go back through`);
@@ -227,7 +231,14 @@ class SequentialModel implements Model {
       }
       grad = fromData(copy(t, this.dtype).data, output.shape);
     }
+    const first = this.layers[0];
+    if (!inputGradient && start >= 0 && first.parameterBackward) {
+      for (let i = start; i >= 1; i--) grad = this.layers[i].backward(grad);
+      first.parameterBackward(grad);
+      return null;
+    }
     for (let i = start; i >= 0; i--) grad = this.layers[i].backward(grad);
+    if (!inputGradient) return null;
     return this.lastWasSingle ? fromData(contiguous(grad).data, this.inputShape) : grad;
   }
 
@@ -326,7 +337,7 @@ class SequentialModel implements Model {
           );
         }
         const batchAccuracy = accuracy(probs, yb);
-        this.backward(yb);
+        this.backward(yb, { inputGradient: false });
         optimizer.step(parameters);
         costSum += cost * picked.length;
         rightSum += batchAccuracy * picked.length;

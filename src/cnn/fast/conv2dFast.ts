@@ -1,7 +1,11 @@
 /**
- * conv2d and its gradients as im2col + GEMM on the SIMD kernels (assembly/kernels.ts). Same values as
+ * conv2d and its gradients on the SIMD kernels (assembly/kernels.ts). Same values as
  * src/cnn/reference/conv2dReference.ts up to rounding; arguments are checked by the callers in conv2d.ts.
  *
+ * Forward with stride 1 and at least a vector of filters (every conv layer in the course) stays in the
+ * library's channels-last layout: each output position is a small matrix product of its window rows
+ * (contiguous runs of x) with the weights, vectorised over the filters (convChannelsLast). Few filters,
+ * other strides, and the gradients use channel planes, im2col and GEMM, vectorised over positions.
  * With Kd = f·f·C values per window and the output positions (n, yR, yC) as columns:
  *   forward   Zᵀ (K × positions)      = Wᵀ (K × Kd) · cols (Kd × positions)
  *   backward  dW (Kd × K)            += cols · (dZᵀ)ᵀ        (dot products along positions)
@@ -12,7 +16,7 @@
  */
 import { ConvGeometry } from '../shape';
 import { allocate, DType, FloatArray, Tensor } from '../tensor';
-import { copyIn, KernelSet, roundUp, workspace } from './wasmKernels';
+import { copyIn, copyOut, KernelSet, roundUp, workspace } from './wasmKernels';
 
 /** About how many values one block's column matrix holds (128 KiB in float32: it stays in L2). */
 const BLOCK_VALUES = 1 << 15;
@@ -46,6 +50,27 @@ export function conv2dFast(
   bias: FloatArray,
   g: ConvGeometry,
 ): FloatArray {
+  // the channels-last kernel fills vectors with filters: with fewer than a vector's worth (W1's one Sobel
+  // filter) it would mostly multiply zeros, where the planes fill them with positions
+  return g.stride === 1 && g.outChannels >= 16 / kernels.size
+    ? conv2dStride1(kernels, dtype, x4, W, bias, g)
+    : conv2dPlanes(kernels, dtype, x4, W, bias, g);
+}
+
+/**
+ * Few filters, or strides above 1: Zᵀ = Wᵀ · windows with the positions along the vectors, in channel
+ * planes. With stride 1 the windows are read straight from the planes (computing Wp positions per output
+ * row of which outW are kept); otherwise, or where that wastes more than about a quarter of the work
+ * (im2col measured faster there), im2col copies them into columns first.
+ */
+function conv2dPlanes(
+  kernels: KernelSet,
+  dtype: DType,
+  x4: Tensor,
+  W: Tensor,
+  bias: FloatArray,
+  g: ConvGeometry,
+): FloatArray {
   const { batch, inHeight: H, inWidth: Wd, inChannels: C, filterSize: f, outChannels: K, stride, pad } = g;
   const { outHeight: outH, outWidth: outW } = g;
   const { Kd, Hp, Wp } = blocking(g);
@@ -53,9 +78,6 @@ export function conv2dFast(
   const rows = batch * outH;
   const outCount = rows * outW * K;
   const planeCount = batch * C * Hp * Wp;
-  // stride 1 reads windows straight from the planes, computing Wp positions per output row of which outW
-  // are kept; with larger strides, or where that wastes more than about a quarter of the work (im2col
-  // measured faster there), im2col copies the windows into columns first
   const direct = stride === 1 && Wp <= 1.3 * outW;
   const { rowsPerBlock, ld } = direct ? directBlocking(kPadded, Wp, outH) : blocking(g);
   const { heap, at } = workspace(dtype, [
@@ -118,7 +140,66 @@ export function conv2dFast(
       kernels.storeChannelsLast(zTAt, ld, K, count * outW, outW, outW, biasAt, outAt, first * outW);
     }
   }
-  return heap.slice(outAt / s, outAt / s + outCount);
+  return copyOut(heap, outAt / s, outCount);
+}
+
+/**
+ * Stride 1 straight in the channels-last layout (convChannelsLast in assembly/kernels.ts): x padded as it
+ * is, the weights as they are with K rounded up to two vectors, the output written in place.
+ */
+function conv2dStride1(
+  kernels: KernelSet,
+  dtype: DType,
+  x4: Tensor,
+  W: Tensor,
+  bias: FloatArray,
+  g: ConvGeometry,
+): FloatArray {
+  const { batch, inHeight: H, inWidth: Wd, inChannels: C, filterSize: f, outChannels: K, pad } = g;
+  const { outHeight: outH, outWidth: outW } = g;
+  const s = kernels.size;
+  const kP = roundUp(K, 32 / s); // two vectors of filters at a time
+  const Kd = f * f * C;
+  const Hp = H + 2 * pad;
+  const Wp = Wd + 2 * pad;
+  const outCount = batch * outH * outW * K;
+  const { heap, at } = workspace(dtype, [
+    batch * H * Wd * C, // x
+    pad > 0 ? batch * Hp * Wp * C : 0, // x padded
+    Kd * kP, // weights, K padded
+    kP, // bias, K padded
+    outCount, // Z
+  ]);
+  const [xAt, paddedAt, wAt, biasAt, outAt] = at;
+  copyIn(heap, xAt / s, x4);
+  if (pad > 0) kernels.toPaddedChannelsLast(xAt, batch, H, Wd, C, pad, paddedAt);
+  const w = W.data;
+  const wP = wAt / s;
+  if (kP === K) heap.set(w, wP);
+  else {
+    heap.fill(0, wP, wP + Kd * kP);
+    for (let kd = 0; kd < Kd; kd++) heap.set(w.subarray(kd * K, kd * K + K), wP + kd * kP);
+  }
+  heap.fill(0, biasAt / s, biasAt / s + kP);
+  heap.set(bias, biasAt / s);
+  const rows = batch * outH * outW;
+  kernels.convChannelsLast(
+    pad > 0 ? paddedAt : xAt,
+    Hp,
+    Wp,
+    C,
+    f,
+    outH,
+    outW,
+    0,
+    rows,
+    wAt,
+    K,
+    kP,
+    biasAt,
+    outAt,
+  );
+  return copyOut(heap, outAt / s, outCount);
 }
 
 /** Blocks for the direct (stride 1) path: output rows of one image whose widest block matrix (rows × outputRows·Wp) holds about BLOCK_VALUES. */
@@ -127,7 +208,10 @@ function directBlocking(matrixRows: number, Wp: number, outH: number): { rowsPer
   return { rowsPerBlock, ld: roundUp(rowsPerBlock * Wp, 8) };
 }
 
-/** The gradients of conv2dFast as contiguous arrays in `dtype`: dX (x's size), dW (f·f·C·K), db (K). */
+/**
+ * The gradients of conv2dFast as contiguous arrays in `dtype`: dX (x's size), dW (f·f·C·K), db (K).
+ * Without `inputGradient`, dX is null and its half of the work (the dCols product and col2im) is skipped.
+ */
 export function conv2dBackwardFast(
   kernels: KernelSet,
   dtype: DType,
@@ -135,7 +219,8 @@ export function conv2dBackwardFast(
   x4: Tensor,
   W: Tensor,
   g: ConvGeometry,
-): { dX: FloatArray; dW: FloatArray; db: FloatArray } {
+  inputGradient = true,
+): { dX: FloatArray | null; dW: FloatArray; db: FloatArray } {
   const { batch, inHeight: H, inWidth: Wd, inChannels: C, filterSize: f, outChannels: K, stride, pad } = g;
   const { outHeight: outH, outWidth: outW } = g;
   const { Kd, Hp, Wp } = blocking(g);
@@ -168,7 +253,7 @@ export function conv2dBackwardFast(
   kernels.toPaddedPlanes(xAt, batch, H, Wd, C, pad, planesAt);
   heap.fill(0, planesAt / s + planeCount, planesAt / s + planeCount + slack);
   copyIn(heap, dZAt / s, dZ4);
-  heap.fill(0, dPlanesAt / s, dPlanesAt / s + planeCount + slack);
+  if (inputGradient) heap.fill(0, dPlanesAt / s, dPlanesAt / s + planeCount + slack);
   heap.fill(0, wAt / s, wAt / s + kdPadded * K);
   heap.set(W.data, wAt / s);
   heap.fill(0, dWAt / s, dWAt / s + kdPadded * kPair);
@@ -210,6 +295,7 @@ export function conv2dBackwardFast(
           kPair,
           colsAt,
         );
+        if (!inputGradient) continue;
         kernels.gemm(kdPadded, columns, K, wAt, K, dZTAt, ld, dColsAt, ld, false);
         kernels.addWindowRows(dColsAt, ld, Kd, columns, colsAt, dPlanesAt + rowBase);
       }
@@ -223,19 +309,20 @@ export function conv2dBackwardFast(
       kernels.im2col(planesAt, C, Hp, Wp, f, stride, outH, outW, first, count, colsAt, ld);
       kernels.loadChannelRows(dZAt, K, count * outW, outW, outW, first * outW, dZTAt, ld, kPadded, dbAt);
       kernels.gemmTransposedB(kdPadded, kPair, columns, colsAt, ld, dZTAt, ld, dWAt, kPair, 0);
+      if (!inputGradient) continue;
       kernels.gemm(kdPadded, columns, K, wAt, K, dZTAt, ld, dColsAt, ld, false);
       kernels.col2im(dColsAt, ld, C, Hp, Wp, f, stride, outH, outW, first, count, dPlanesAt);
     }
   }
-  kernels.fromPaddedPlanes(dPlanesAt, batch, H, Wd, C, pad, xAt);
+  if (inputGradient) kernels.fromPaddedPlanes(dPlanesAt, batch, H, Wd, C, pad, xAt);
   const dWPacked = heap.subarray(dWAt / s, dWAt / s + kdPadded * kPair);
   const dW = allocate(dtype, Kd * K);
   for (let kd = 0; kd < Kd; kd++) {
     for (let k = 0; k < K; k++) dW[kd * K + k] = dWPacked[kd * kPair + k];
   }
   return {
-    dX: heap.slice(xAt / s, xAt / s + xCount),
+    dX: inputGradient ? copyOut(heap, xAt / s, xCount) : null,
     dW,
-    db: heap.slice(dbAt / s, dbAt / s + K),
+    db: copyOut(heap, dbAt / s, K),
   };
 }

@@ -6,7 +6,7 @@
  */
 import { PoolGeometry } from '../shape';
 import { DType, FloatArray, Tensor } from '../tensor';
-import { copyIn, KernelSet, workspace } from './wasmKernels';
+import { copyIn, copyOut, KernelSet, workspace } from './wasmKernels';
 
 /** pool2d of a 4-D x as a contiguous (m, H', W', C) array in `dtype`. */
 export function pool2dFast(kernels: KernelSet, dtype: DType, x4: Tensor, g: PoolGeometry): FloatArray {
@@ -27,7 +27,7 @@ export function pool2dFast(kernels: KernelSet, dtype: DType, x4: Tensor, g: Pool
   const s = kernels.size;
   copyIn(heap, xAt / s, x4);
   kernels.pool(xAt, batch, H, W, C, f, stride, outH, outW, mode === 'avg', outAt);
-  return heap.slice(outAt / s, outAt / s + outCount);
+  return copyOut(heap, outAt / s, outCount);
 }
 
 /** pool2dBackward: dX (x's size, contiguous, in `dtype`) from dA (pool2d's output, 4-D). */
@@ -57,5 +57,5 @@ export function pool2dBackwardFast(
   copyIn(heap, dAAt / s, dA4);
   heap.fill(0, dXAt / s, dXAt / s + xCount);
   kernels.poolBackward(dAAt, xAt, batch, H, W, C, f, stride, outH, outW, mode === 'avg', dXAt, scratchAt);
-  return heap.slice(dXAt / s, dXAt / s + xCount);
+  return copyOut(heap, dXAt / s, xCount);
 }
