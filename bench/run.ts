@@ -32,6 +32,13 @@ const PEERS: Peer[] = ['lib', 'reference', 'tfjs-cpu', 'tfjs-wasm'];
  */
 const SLOW: Peer[] = ['reference', 'tfjs-cpu'];
 const RUNS = { fast: { warmup: 3, runs: 15 }, slow: { warmup: 1, runs: 10 }, epoch: { warmup: 1, runs: 10 } };
+/**
+ * Warm-up lasts at least this long as well. V8 first runs WebAssembly (ours and tfjs-wasm's) through
+ * its baseline compiler and swaps in optimised code only after a function has run for a while: a
+ * 2.6 ms conv measured after 3 calls is a 1.9 ms conv after 35. The steady state is what a training
+ * loop sees, so every peer is measured there.
+ */
+const WARMUP_MS = 500;
 
 interface Result {
   workload: string;
@@ -59,7 +66,8 @@ function measure(
   run: () => void,
   counts = SLOW.includes(peer) ? RUNS.slow : RUNS.fast,
 ): { ms: number; runs: number } {
-  for (let i = 0; i < counts.warmup; i++) run();
+  const warmupStart = now();
+  for (let i = 0; i < counts.warmup || now() - warmupStart < WARMUP_MS; i++) run();
   const times: number[] = [];
   for (let i = 0; i < counts.runs; i++) {
     const start = now();
@@ -578,7 +586,8 @@ function printTable(results: Result[]): void {
   rows.forEach((row) => console.log(line(row)));
   console.log(
     `\nn = runs: each time is the median of n runs after warm-up (lib and tfjs-wasm ${RUNS.fast.warmup} warm-ups, ` +
-      `reference, tfjs-cpu and the epochs ${RUNS.slow.warmup}). ~ = estimated as ${EPOCH_STEPS} × the W5 median ` +
+      `reference, tfjs-cpu and the epochs ${RUNS.slow.warmup}; every peer warms up for at least ${WARMUP_MS} ms, ` +
+      `so that V8 has optimised the WebAssembly). ~ = estimated as ${EPOCH_STEPS} × the W5 median ` +
       `(a measured epoch would take minutes a run). GF/s counts 2 × multiply-adds of the convolutions (and dense ` +
       `layers in W5/E, ×3 for training).` +
       `\nratios = peer time / lib time (above 1: the library is faster). tfjs forward workloads use tf.fused.conv2d ` +
