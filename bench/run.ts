@@ -35,10 +35,11 @@ const RUNS = { fast: { warmup: 3, runs: 15 }, slow: { warmup: 1, runs: 10 }, epo
 /**
  * Warm-up lasts at least this long as well. V8 first runs WebAssembly (ours and tfjs-wasm's) through
  * its baseline compiler and swaps in optimised code only after a function has run for a while: a
- * 2.6 ms conv measured after 3 calls is a 1.9 ms conv after 35. The steady state is what a training
+ * 2.6 ms conv measured after 3 calls is a 1.9 ms conv after 35, and on this 2-core machine the swap
+ * has been seen to take up to half a second (W4). The steady state is what a training
  * loop sees, so every peer is measured there.
  */
-const WARMUP_MS = 500;
+const WARMUP_MS = 1000;
 
 interface Result {
   workload: string;
