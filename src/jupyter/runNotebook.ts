@@ -4,7 +4,7 @@
  */
 import * as path from 'path';
 import { Kernel, KernelConnection, KernelMessage, SessionAPI } from '@jupyterlab/services';
-import { ignoreKernelReconnectRejections } from './kernelRestartRejection';
+import { expectKernelDeaths } from './kernelDeathNoise';
 import { CodeCell, Notebook, cellSource, kernelName, readNotebook } from './notebookFormat';
 import { OutputCollector } from './outputCollector';
 import { JupyterServer } from './server';
@@ -100,7 +100,7 @@ export async function runNotebook(
   const timeoutMs = (options.timeoutSeconds ?? 300) * 1000;
   const failures: CellFailure[] = [];
   const collector = new OutputCollector();
-  ignoreKernelReconnectRejections(); // a cell may kill its kernel: see kernelRestartRejection.ts
+  expectKernelDeaths(); // a cell may kill its kernel: see kernelDeathNoise.ts
 
   const session = await SessionAPI.startSession(
     {

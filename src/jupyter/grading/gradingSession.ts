@@ -8,30 +8,8 @@ import * as path from 'path';
 import { UsageError, openServer, positiveNumber } from '../commands/command';
 import { connectServer, repoRoot } from '../server';
 import { EngineOptions } from './gradingEngine';
-import { ignoreKernelReconnectRejections } from '../kernelRestartRejection';
+import { expectKernelDeaths } from '../kernelDeathNoise';
 import { gradingKernelPath, sandboxParent } from './sandbox';
-
-/**
- * @jupyterlab/services reports on the console what the grader expects to happen: the Python
- * traceback of a failed request (shutting down a session whose kernel died fails on jupyter_server
- * 1.x), "Connection lost" and "does not exist on the server" when a kernel dies or is shut down.
- * A submission's kernel dying is routine here, and the grader cleans up after it; that chatter would
- * only alarm the teacher. Anything else still reaches the console.
- */
-const expectedChatter =
-  /^(Traceback \(most recent call last\)|Connection lost, reconnecting|The kernel "[^"]*" does not exist on the server)/;
-let quiet = false;
-function quietServerChatter(): void {
-  if (quiet) return;
-  quiet = true;
-  for (const level of ['error', 'warn', 'log'] as const) {
-    const write = console[level].bind(console);
-    console[level] = (...args: unknown[]) => {
-      if (typeof args[0] === 'string' && expectedChatter.test(args[0])) return;
-      write(...args);
-    };
-  }
-}
 
 /** util.parseArgs options shared by grade and validate. */
 export const gradingCommandOptions = {
@@ -109,8 +87,7 @@ async function checkServersServeSandboxes(command: string, urls: string[], token
 
 /** Opens the servers (starting one when no --server is given); `close()` stops what it started. */
 export async function openGradingSession(command: string, values: GradingValues): Promise<GradingSession> {
-  ignoreKernelReconnectRejections();
-  quietServerChatter();
+  expectKernelDeaths();
   const urls = values.server ?? [];
   const tokens = values.token ?? [];
   if (urls.length !== tokens.length) {
