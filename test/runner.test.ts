@@ -124,7 +124,9 @@ describe('convlab run (real Jupyter server and kernel)', function () {
       'exit.ipynb: cell index 1 failed: Error: convlab: the kernel died while running this cell',
     );
     // no stack of an unhandled rejection, no server traceback, no "Connection lost" from the client
-    expect(result.stderr).not.to.match(/Kernel connection disconnected|Traceback|Connection lost|at .*\.js:\d+/);
+    expect(result.stderr).not.to.match(
+      /Kernel connection disconnected|Traceback|Connection lost|at .*\.js:\d+/,
+    );
     const cells = readOutputs(path.join(dir, 'out', 'exit.ipynb')) as CodeCell[];
     expect(cells[0].outputs).to.deep.equal([{ output_type: 'stream', name: 'stdout', text: 'before\n' }]);
     expect(cells[2].execution_count).to.equal(null);
