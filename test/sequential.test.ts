@@ -170,9 +170,14 @@ describe('model.backward: the gradient of J with respect to every parameter (flo
     model.forward(x);
     model.backward(labels);
     const full = model.parameters().map((p) => p.grad!);
+    // cleared first, so that gradients left over from the full pass cannot stand in for new ones
+    model.parameters().forEach((p) => (p.grad = null));
     model.forward(x);
     expect(model.backward(labels, { inputGradient: false })).to.equal(null);
-    model.parameters().forEach((p, i) => expectClose(p.grad!, full[i], { absolute: 1e-12 }));
+    model.parameters().forEach((p, i) => {
+      expect(p.grad, p.name).not.to.equal(null);
+      expectClose(p.grad!, full[i], { absolute: 1e-12 });
+    });
   });
 
   it('J = Σ output ⊙ R: backward(R) goes through softmax’s own Jacobian', () => {

@@ -41,6 +41,18 @@ function blocking(g: ConvGeometry): Blocking {
   return { Kd, rowsPerBlock, ld, Hp: g.inHeight + 2 * g.pad, Wp: g.inWidth + 2 * g.pad };
 }
 
+/**
+ * For each window value kd = (wR, wC, c), where it sits in the padded channel planes relative to the
+ * window's corner: (c·Hp + wR)·Wp + wC. The direct (stride 1) kernels read windows through this table.
+ */
+function windowOffsets(offsets: Int32Array, f: number, C: number, Hp: number, Wp: number): void {
+  for (let wR = 0; wR < f; wR++) {
+    for (let wC = 0; wC < f; wC++) {
+      for (let c = 0; c < C; c++) offsets[(wR * f + wC) * C + c] = (c * Hp + wR) * Wp + wC;
+    }
+  }
+}
+
 /** Z = conv2d(x, W) + bias as a contiguous (m, H', W', K) array in `dtype`. */
 export function conv2dFast(
   kernels: KernelSet,
@@ -103,12 +115,7 @@ function conv2dPlanes(
   }
   heap.set(bias, biasAt / s);
   if (direct) {
-    const offsets = new Int32Array(heap.buffer, colsAt, Kd);
-    for (let wR = 0; wR < f; wR++) {
-      for (let wC = 0; wC < f; wC++) {
-        for (let c = 0; c < C; c++) offsets[(wR * f + wC) * C + c] = (c * Hp + wR) * Wp + wC;
-      }
-    }
+    windowOffsets(new Int32Array(heap.buffer, colsAt, Kd), f, C, Hp, Wp);
     // blocks of output rows within one image: its planes hold every window of those rows
     for (let n = 0; n < batch; n++) {
       for (let yR = 0; yR < outH; yR += rowsPerBlock) {
@@ -260,12 +267,7 @@ export function conv2dBackwardFast(
   heap.fill(0, dbAt / s, dbAt / s + K);
   if (direct) {
     // rows Kd..kdPadded of the dW product read offset 0: real values, whose products land in ignored rows
-    const offsets = new Int32Array(heap.buffer, colsAt, kdPadded).fill(0);
-    for (let wR = 0; wR < f; wR++) {
-      for (let wC = 0; wC < f; wC++) {
-        for (let c = 0; c < C; c++) offsets[(wR * f + wC) * C + c] = (c * Hp + wR) * Wp + wC;
-      }
-    }
+    windowOffsets(new Int32Array(heap.buffer, colsAt, kdPadded).fill(0), f, C, Hp, Wp);
     for (let n = 0; n < batch; n++) {
       for (let yR = 0; yR < outH; yR += rowsPerBlock) {
         const count = Math.min(rowsPerBlock, outH - yR);
