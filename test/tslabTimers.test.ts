@@ -78,4 +78,19 @@ describe('tslabTimers: TypeScript timers sharing tslab’s one slot', () => {
     host.fire();
     expect(ran.at(-1)).to.equal('next cell');
   });
+
+  it('a timer that throws fails that firing only: the slot is free again and the rest of the queue runs next time', () => {
+    const host = oneSlotHost();
+    const shared = shareOneTimerSlot(host) as Host;
+    const ran: string[] = [];
+    shared.setTimeout(() => {
+      throw new Error('Access to this API has been restricted');
+    }, 250);
+    shared.setTimeout(() => ran.push('queued behind it'), 250);
+    expect(() => host.fire()).to.throw('Access to this API has been restricted');
+    expect(host.pending()).to.equal(false);
+    shared.setTimeout(() => ran.push('next cell'), 250);
+    host.fire();
+    expect(ran).to.deep.equal(['queued behind it', 'next cell']);
+  });
 });

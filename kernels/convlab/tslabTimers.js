@@ -25,10 +25,17 @@ function shareOneTimerSlot(host) {
   let running = false;
 
   function runQueue() {
+    const firing = slot;
     slot = null; // tslab empties its slot when this returns
     running = true;
     try {
       while (queue.length > 0) queue.shift().callback();
+    } catch (error) {
+      // tslab empties its slot only when this returns normally. Empty it here, or after one error
+      // (a failed rebuild) every later cell would fail with "Unexpected pending rebuildTimer"
+      // instead of this cell alone failing with the real error.
+      clearSlot(firing);
+      throw error;
     } finally {
       running = false;
     }
