@@ -25,6 +25,8 @@ export interface RunNotebookOptions {
   notebook?: Notebook;
   /** Bytes of output a cell may send before the kernel is interrupted (a flood). Default: no limit. */
   maxOutputBytes?: number;
+  /** IOPub messages of any kind that may arrive while a cell runs before it is stopped. Default: no limit. */
+  maxOutputMessages?: number;
 }
 
 /** One failed cell, with what a person needs to find and fix it. */
@@ -147,7 +149,10 @@ export async function runNotebook(
     for (let index = 0; index < notebook.cells.length; index++) {
       const cell = notebook.cells[index];
       if (cell.cell_type !== 'code' || cellSource(cell).trim() === '') continue;
-      const outcome = await executeCell(kernel, cell, collector, timeoutMs, died, options.maxOutputBytes);
+      const outcome = await executeCell(kernel, cell, collector, timeoutMs, died, {
+        bytes: options.maxOutputBytes ?? Infinity,
+        messages: options.maxOutputMessages ?? Infinity,
+      });
       cellsRun++;
       options.onCellDone?.(index);
       if (outcome.status === 'ok') continue;
@@ -157,7 +162,7 @@ export async function runNotebook(
         outcome.status === 'timeout'
           ? `convlab: cell timed out after ${timeoutMs / 1000} s and the kernel was interrupted`
           : outcome.status === 'output-limit'
-            ? `convlab: cell output passed ${options.maxOutputBytes} bytes and the kernel was interrupted`
+            ? `convlab: cell output passed ${outcome.limit} and the kernel was interrupted`
             : outcome.status === 'unresponsive'
               ? `convlab: cell timed out after ${timeoutMs / 1000} s and the kernel did not answer the interrupt`
               : outcome.status === 'died'
@@ -210,7 +215,7 @@ type CellOutcome =
   | { status: 'ok' }
   | { status: 'error' }
   | { status: 'timeout' }
-  | { status: 'output-limit' }
+  | { status: 'output-limit'; limit: string }
   | { status: 'unresponsive' }
   | { status: 'died'; detail: string };
 
@@ -221,7 +226,7 @@ async function executeCell(
   collector: OutputCollector,
   timeoutMs: number,
   died: Promise<string>,
-  maxOutputBytes = Infinity,
+  maxOutput: { bytes: number; messages: number },
 ): Promise<CellOutcome> {
   // Retry while the kernel answers `abort`: that is tslab's short window after an earlier error.
   for (let attempt = 0; ; attempt++) {
@@ -229,15 +234,17 @@ async function executeCell(
     cell.execution_count = null;
     const future = kernel.requestExecute({ code: cellSource(cell), stop_on_error: true, allow_stdin: false });
     // Past the output limit further output is dropped (it would fill memory) and the cell is stopped.
+    // Every message counts, whichever request it claims to answer: a flood need not say it is ours.
     let outputBytes = 0;
-    let flooded: () => void = () => undefined;
-    const flood = new Promise<'output-limit'>((resolve) => (flooded = () => resolve('output-limit')));
+    let outputMessages = 0;
+    let flooded: (limit: string) => void = () => undefined;
+    const flood = new Promise<string>((resolve) => (flooded = resolve));
     // Read IOPub through the kernel's signal, not `future.onIOPub`: @jupyterlab/services routes an
     // `update_display_data` only to the (finished) request that first showed that display id, so an
     // update sent by a later cell would never reach this cell. The collector tracks display ids itself.
     const requestId = future.msg.header.msg_id;
     const onIOPub = (_: unknown, message: KernelMessage.IIOPubMessage) => {
-      if ((message.parent_header as Partial<KernelMessage.IHeader>).msg_id !== requestId) return;
+      if (++outputMessages > maxOutput.messages) return flooded(`${maxOutput.messages} messages`);
       const type = message.header.msg_type;
       if (
         type === 'stream' ||
@@ -246,8 +253,9 @@ async function executeCell(
         type === 'update_display_data'
       ) {
         outputBytes += JSON.stringify(message.content).length;
-        if (outputBytes > maxOutputBytes) return flooded();
+        if (outputBytes > maxOutput.bytes) return flooded(`${maxOutput.bytes} bytes`);
       }
+      if ((message.parent_header as Partial<KernelMessage.IHeader>).msg_id !== requestId) return;
       collector.handle(type, message.content as Record<string, unknown>);
     };
     kernel.iopubMessage.connect(onIOPub);
@@ -270,17 +278,17 @@ async function awaitCell(
   cell: CodeCell,
   timeoutMs: number,
   died: Promise<string>,
-  flood: Promise<'output-limit'>,
+  flood: Promise<string>,
 ): Promise<CellOutcome | 'abort'> {
   const reply = future.done.then((message) => message as KernelMessage.IExecuteReplyMsg);
   const result = await Promise.race([
     reply,
     died.then((detail) => ({ died: detail })),
     deadline(timeoutMs).then(() => 'timeout' as const),
-    flood,
+    flood.then((limit) => ({ limit })),
   ]);
 
-  if (result === 'timeout' || result === 'output-limit') {
+  if (result === 'timeout' || 'limit' in result) {
     await kernel.interrupt().catch(() => undefined);
     // The kernel answers an interrupted cell with an error reply; give it a while to do so.
     const afterInterrupt = await Promise.race([
@@ -295,7 +303,7 @@ async function awaitCell(
     if (afterInterrupt === 'silent') return { status: 'unresponsive' };
     cell.execution_count = afterInterrupt.content.execution_count ?? null;
     await sleep(250); // the abort window after the interrupted cell's error
-    return { status: result };
+    return result === 'timeout' ? { status: 'timeout' } : { status: 'output-limit', limit: result.limit };
   }
   if ('died' in result) {
     future.dispose();

@@ -76,7 +76,7 @@ export function toRows(fn: string, name: string, matrix: MatrixLike): number[][]
     if (row.length !== width) {
       throw new Error(`${fn}: ${name} is ragged: row ${h} has ${row.length} values but row 0 has ${width}`);
     }
-    return row.map((v, w) => checkFinite(fn, name, v, `[${h}][${w}]`));
+    return (row as number[]).map((v: number, w: number) => checkFinite(fn, name, v, `[${h}][${w}]`));
   });
 }
 

@@ -37,7 +37,7 @@ export function parseCommandLine<T extends NonNullable<ParseArgsConfig['options'
   }
 }
 
-/** Parses a positive number option (`--timeout 30`, `--jobs 2`). */
+/** Parses a positive number option (`--timeout 30`, `--timeout 0.5`). */
 export function positiveNumber(
   command: string,
   name: string,
@@ -46,8 +46,23 @@ export function positiveNumber(
 ): number {
   if (value === undefined) return fallback;
   const number = Number(value);
-  if (!Number.isFinite(number) || number <= 0) {
+  if (value.trim() === '' || !Number.isFinite(number) || number <= 0) {
     throw new UsageError(`convlab ${command}: --${name} must be a positive number, got '${value}'`);
+  }
+  return number;
+}
+
+/** Parses a positive integer option (`--jobs 2`): `--jobs 0.5` is a usage error, not 0. */
+export function positiveInteger(
+  command: string,
+  name: string,
+  value: string | undefined,
+  fallback: number,
+): number {
+  if (value === undefined) return fallback;
+  const number = Number(value);
+  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(number) || number <= 0) {
+    throw new UsageError(`convlab ${command}: --${name} must be a positive whole number, got '${value}'`);
   }
   return number;
 }

@@ -6,7 +6,14 @@ import { requireJupyter } from '../findJupyter';
 import { coursePages, exportHtml, signNotebooks, writeCourseIndex } from '../exportHtml';
 import { describeFailures, runNotebooks } from '../runNotebooks';
 import { repoRoot } from '../server';
-import { Command, openServer, parseCommandLine, positiveNumber, serverOptions } from './command';
+import {
+  Command,
+  openServer,
+  parseCommandLine,
+  positiveInteger,
+  positiveNumber,
+  serverOptions,
+} from './command';
 import { expandNotebookArguments } from './run';
 
 const usage = `usage: convlab course [--out DIR] [options]
@@ -44,7 +51,7 @@ export const courseCommand: Command = {
       const runs = await runNotebooks(server, files, {
         outDir: path.join(outDir, 'notebooks'),
         timeoutSeconds: positiveNumber('course', 'timeout', values.timeout, 300),
-        jobs: Math.floor(positiveNumber('course', 'jobs', values.jobs, 1)),
+        jobs: positiveInteger('course', 'jobs', values.jobs, 1),
       });
       const report = describeFailures(runs);
       if (report) {

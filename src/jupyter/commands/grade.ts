@@ -3,11 +3,11 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { Notebook, readNotebook } from '../notebookFormat';
 import { ExerciseFormatError } from '../grading/exerciseFormat';
 import { writeFeedback } from '../grading/feedbackHtml';
 import { writeGrades } from '../grading/gradeRecords';
 import {
+  Exercise,
   SubmissionJob,
   exerciseSummary,
   gradeSubmissions,
@@ -15,6 +15,7 @@ import {
   teacherRuns,
 } from '../grading/gradingEngine';
 import { gradingCommandOptions, gradingCommandUsage, openGradingSession } from '../grading/gradingSession';
+import { SubmissionFileError, readSubmission } from '../grading/readSubmission';
 import { Command, UsageError, parseCommandLine } from './command';
 import { expandNotebookArguments } from './run';
 
@@ -34,15 +35,17 @@ options:
 ${gradingCommandUsage}
   -h, --help          show this help`;
 
-/** Bigger than any honest exercise notebook: reading it would only cost the grader memory. */
-const maxSubmissionBytes = 20_000_000;
-
-function loadSubmission(file: string): Notebook | undefined {
-  if (!fs.existsSync(file)) return undefined;
-  const size = fs.statSync(file).size;
-  if (size > maxSubmissionBytes)
-    throw new Error(`the file is ${size} bytes, more than ${maxSubmissionBytes}`);
-  return readNotebook(file);
+/**
+ * A student's notebook, read by the bounded reader (regular files only, size, depth and cell limits):
+ * undefined when none was handed in. A student folder that is a symlink is refused like a symlinked
+ * file: it could point anywhere on the grader's machine.
+ */
+function loadSubmission(studentDir: string, file: string) {
+  if (fs.lstatSync(studentDir).isSymbolicLink())
+    throw new SubmissionFileError(
+      `the folder ${path.basename(studentDir)} is a symbolic link; hand in a folder of notebooks`,
+    );
+  return readSubmission(file);
 }
 
 export const gradeCommand: Command = {
@@ -65,7 +68,7 @@ export const gradeCommand: Command = {
     if (!fs.existsSync(submissionsDir) || !fs.statSync(submissionsDir).isDirectory()) {
       throw new UsageError(`convlab grade: --submissions ${submissionsDir} is not a folder`);
     }
-    let exercises;
+    let exercises: Exercise[];
     try {
       exercises = loadExercises(expandNotebookArguments('grade', [values.source!]));
     } catch (error) {
@@ -75,14 +78,18 @@ export const gradeCommand: Command = {
     }
     const students = fs
       .readdirSync(submissionsDir, { withFileTypes: true })
-      .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'))
+      .filter((entry) => (entry.isDirectory() || entry.isSymbolicLink()) && !entry.name.startsWith('.'))
       .map((entry) => entry.name)
       .sort();
     const jobs: SubmissionJob[] = students.flatMap((student) =>
       exercises.map((exercise) => ({
         student,
         exercise,
-        load: () => loadSubmission(path.join(submissionsDir, student, `${exercise.name}.ipynb`)),
+        load: () =>
+          loadSubmission(
+            path.join(submissionsDir, student),
+            path.join(submissionsDir, student, `${exercise.name}.ipynb`),
+          ),
       })),
     );
 
@@ -99,7 +106,10 @@ export const gradeCommand: Command = {
         return 1;
       }
       const grades = await gradeSubmissions(jobs, expected, session.options);
-      const files = writeGrades(values.out!, exercises.map(exerciseSummary), grades);
+      const files = writeGrades(values.out!, exercises.map(exerciseSummary), grades, {
+        boundary: session.boundary.boundary,
+        missing: session.boundary.missing,
+      });
       const pages = writeFeedback(values.out!, grades);
       process.stderr.write(
         `graded ${grades.filter((g) => g.status === 'graded').length} of ${grades.length} submission(s) ` +

@@ -4,7 +4,15 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { commonFolder, describeFailures, runNotebooks } from '../runNotebooks';
-import { Command, UsageError, openServer, parseCommandLine, positiveNumber, serverOptions } from './command';
+import {
+  Command,
+  UsageError,
+  openServer,
+  parseCommandLine,
+  positiveInteger,
+  positiveNumber,
+  serverOptions,
+} from './command';
 
 const usage = `usage: convlab run NOTEBOOK|FOLDER... [options]
 
@@ -57,7 +65,7 @@ export const runCommand: Command = {
     if (positionals.length === 0) throw new UsageError('convlab run: name at least one notebook');
     const files = expandNotebookArguments('run', positionals);
     const timeoutSeconds = positiveNumber('run', 'timeout', values.timeout, 300);
-    const jobs = Math.floor(positiveNumber('run', 'jobs', values.jobs, 1));
+    const jobs = positiveInteger('run', 'jobs', values.jobs, 1);
 
     const server = await openServer('run', values, { rootDir: commonFolder(files) });
     try {

@@ -24,6 +24,13 @@ export interface SubmissionGrade {
   notes: string[];
 }
 
+/** The boundary the kernels ran in (see gradingSession.ts): what a reader of grades.json must know. */
+export interface SandboxSummary {
+  boundary: 'bubblewrap' | 'node';
+  /** Each protection that was missing in this run. */
+  missing: string[];
+}
+
 export interface ExerciseSummary {
   exercise: string;
   maxPoints: number;
@@ -51,11 +58,12 @@ export function writeGrades(
   outDir: string,
   exercises: ExerciseSummary[],
   grades: SubmissionGrade[],
+  sandbox: SandboxSummary,
 ): string[] {
   fs.mkdirSync(outDir, { recursive: true });
   const json = path.join(outDir, 'grades.json');
   const csv = path.join(outDir, 'grades.csv');
-  fs.writeFileSync(json, JSON.stringify({ exercises, grades }, null, 2) + '\n');
+  fs.writeFileSync(json, JSON.stringify({ sandbox, exercises, grades }, null, 2) + '\n');
   fs.writeFileSync(csv, gradesCsv(grades));
   return [json, csv];
 }

@@ -3,8 +3,9 @@
  * (the expected values), then the submissions, `jobs` kernels at a time on each server. Shared by
  * `convlab grade` and `convlab validate`.
  */
+import { createHash } from 'crypto';
 import * as path from 'path';
-import { Notebook, readNotebook } from '../notebookFormat';
+import { Notebook, cellSource, readNotebook } from '../notebookFormat';
 import { Progress } from '../progress';
 import { countCodeCells } from '../runNotebook';
 import { JupyterServer } from '../server';
@@ -13,7 +14,7 @@ import { ExerciseSummary, SubmissionGrade } from './gradeRecords';
 import { hiddenCodeScrubber } from './hiddenCodeScrubber';
 import { checkSteps, gradingSteps, releaseSteps } from './pipelines';
 import { GradingRun, runGradingNotebook } from './runGradingNotebook';
-import { SandboxLimits, createSandbox } from './sandbox';
+import { SandboxPlan, createSandbox } from './sandbox';
 import { runSteps } from './steps/notebookStep';
 import { mergeNotes } from './steps/mergeSubmission';
 import { scoreTests, teacherRunProblems, testTitle } from './scoreTests';
@@ -26,6 +27,37 @@ export interface Exercise {
   released: Notebook;
   maxPoints: number;
   scrub: (text: string) => string;
+  /** Library functions the student's cells may not call in graded runs (see guard.js). */
+  forbidden: string[];
+  /** sha256 of each teacher cell's source as the grader sends it: the cells guard.js trusts. */
+  teacherCells: string[];
+}
+
+/** `metadata.convlab.forbidden` of a source notebook, checked against what the library exports. */
+function forbiddenFunctions(source: Notebook, base: string): string[] {
+  const listed = (source.metadata.convlab as { forbidden?: unknown } | undefined)?.forbidden;
+  if (listed === undefined) return [];
+  if (!Array.isArray(listed) || listed.some((name) => typeof name !== 'string')) {
+    throw new ExerciseFormatError(
+      `${base}: metadata.convlab.forbidden must be a list of library function names, got ${JSON.stringify(listed)}`,
+    );
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the library the kernels load
+  const library = require(path.join(__dirname, '..', '..', 'index.js')) as Record<string, unknown>;
+  for (const name of listed as string[]) {
+    if (typeof library[name] !== 'function')
+      throw new ExerciseFormatError(
+        `${base}: metadata.convlab.forbidden names '${name}', which is not a function the library exports`,
+      );
+  }
+  return listed as string[];
+}
+
+/** The sha256 of every readonly and tests cell (hidden parts included) of the grading notebook. */
+function teacherCellHashes(graded: Notebook): string[] {
+  return graded.cells
+    .filter((cell) => cell.cell_type === 'code' && ['readonly', 'tests'].includes(exerciseMeta(cell).kind))
+    .map((cell) => createHash('sha256').update(cellSource(cell)).digest('hex'));
 }
 
 /** Reads and checks source notebooks; throws an ExerciseFormatError naming the notebook, cell, line. */
@@ -50,6 +82,8 @@ export function loadExercises(files: string[]): Exercise[] {
       released: runSteps(releaseSteps, checked, base),
       maxPoints: maxPoints(checked),
       scrub: hiddenCodeScrubber(checked, base),
+      forbidden: forbiddenFunctions(checked, base),
+      teacherCells: teacherCellHashes(runSteps(gradingSteps(checked, name), checked, name)),
     };
   });
 }
@@ -73,9 +107,15 @@ export interface EngineOptions {
   servers: JupyterServer[];
   /** Kernels at a time on each server. */
   jobs: number;
+  /** Per cell. */
   timeoutSeconds: number;
+  /** For all of one submission, kernel restarts included. */
+  submissionSeconds: number;
+  /** Per cell. */
   maxOutputBytes: number;
-  limits: SandboxLimits;
+  maxOutputMessages: number;
+  /** What every kernel's sandbox gets (the exercise adds what it forbids and trusts). */
+  kernel: Omit<SandboxPlan, 'forbidden' | 'teacherCells'>;
   progress: boolean;
 }
 
@@ -145,8 +185,15 @@ function runOne(exercise: Exercise, label: string, notebook: Notebook, options: 
   return (server: JupyterServer, onCellDone: () => void) =>
     runGradingNotebook(server, notebook, {
       timeoutSeconds: options.timeoutSeconds,
+      submissionSeconds: options.submissionSeconds,
       maxOutputBytes: options.maxOutputBytes,
-      sandbox: () => createSandbox(label, exercise.name, options.limits),
+      maxOutputMessages: options.maxOutputMessages,
+      sandbox: () =>
+        createSandbox(label, exercise.name, {
+          ...options.kernel,
+          forbidden: exercise.forbidden,
+          teacherCells: exercise.teacherCells,
+        }),
       onCellDone,
     });
 }

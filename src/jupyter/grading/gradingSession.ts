@@ -1,53 +1,139 @@
 /**
  * The options `convlab grade` and `convlab validate` share, and the servers they grade on: a Jupyter
  * server of our own serving the repository (sandboxes live in its build/ folder), or the servers named
- * with `--server URL --token T` (repeatable).
+ * with `--server URL --token T` (repeatable). Also asks the grading kernel's launcher which boundary
+ * this machine can build around a kernel, and says loudly what is missing.
  */
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { UsageError, openServer, positiveNumber } from '../commands/command';
+import { UsageError, openServer, positiveInteger, positiveNumber } from '../commands/command';
 import { connectServer, repoRoot } from '../server';
 import { EngineOptions } from './gradingEngine';
 import { expectKernelDeaths } from '../kernelDeathNoise';
-import { gradingKernelPath, sandboxParent } from './sandbox';
+import { gradingKernelPath, gradingLauncher, sandboxParent } from './sandbox';
+
+/**
+ * Every grading limit: its default and help, in one place. `integer` options must be whole numbers
+ * (`--heap 0.5` is a usage error, not 0).
+ */
+export const gradingLimitOptions = {
+  jobs: { default: 1, integer: true, unit: 'N', help: 'kernels at a time on each server' },
+  timeout: {
+    default: 60,
+    integer: false,
+    unit: 'S',
+    help: 'seconds a cell may run before the kernel is interrupted',
+  },
+  'submission-timeout': {
+    default: 600,
+    integer: false,
+    unit: 'S',
+    help: 'seconds all of one submission may take (kernel restarts included)',
+  },
+  'max-output': {
+    default: 1_000_000,
+    integer: true,
+    unit: 'BYTES',
+    help: 'output one cell may send before it is stopped',
+  },
+  'max-messages': {
+    default: 2_000,
+    integer: true,
+    unit: 'N',
+    help: 'output messages one cell may send before it is stopped',
+  },
+  'kernel-output': {
+    default: 16_000_000,
+    integer: true,
+    unit: 'BYTES',
+    help: 'output one kernel may send in all before it is killed (counted as it leaves the kernel)',
+  },
+  'kernel-messages': {
+    default: 20_000,
+    integer: true,
+    unit: 'N',
+    help: 'messages one kernel may send in all before it is killed',
+  },
+  memory: { default: 1536, integer: true, unit: 'MB', help: 'memory a kernel may use before it is killed' },
+  heap: { default: 512, integer: true, unit: 'MB', help: 'V8 heap limit of a kernel' },
+} as const;
+
+type LimitName = keyof typeof gradingLimitOptions;
 
 /** util.parseArgs options shared by grade and validate. */
 export const gradingCommandOptions = {
-  jobs: { type: 'string' },
-  timeout: { type: 'string' },
-  'max-output': { type: 'string' },
-  memory: { type: 'string' },
-  heap: { type: 'string' },
+  ...(Object.fromEntries(Object.keys(gradingLimitOptions).map((name) => [name, { type: 'string' }])) as {
+    [name in LimitName]: { type: 'string' };
+  }),
   server: { type: 'string', multiple: true },
   token: { type: 'string', multiple: true },
 } as const;
 
 /** Usage lines for those options. */
-export const gradingCommandUsage = `  --jobs N            kernels at a time on each server (default 1)
-  --timeout S         seconds a cell may run before the kernel is interrupted (default 60)
-  --max-output BYTES  output one cell may send before it is stopped (default 1000000)
-  --memory MB         resident memory a kernel may use before it is killed (default 1536)
-  --heap MB           V8 heap limit of a kernel (default 512)
-  --server URL        grade on this running Jupyter server instead of starting one; repeat it
-                      to spread the work over several. Each must be started with
-                      JUPYTER_PATH=<repository>:<repository>/kernels/grading (for the
-                      convlab-grade kernel), serve the
-                      current folder, and see the repository's build/ folder in it: run from
-                      the repository root and start the servers there
-  --token T           the token of each --server, in the same order`;
+export const gradingCommandUsage = [
+  ...Object.entries(gradingLimitOptions).map(
+    ([name, option]) =>
+      `  --${name} ${option.unit}`.padEnd(30) + `${option.help} (default ${option.default})`,
+  ),
+  `  --server URL                grade on this running Jupyter server instead of starting one; repeat it
+                              to spread the work over several. Each must be started with
+                              JUPYTER_PATH=<repository>:<repository>/kernels/grading (for the
+                              convlab-grade kernel), serve the current folder, and see the
+                              repository's build/ folder in it: run from the repository root and
+                              start the servers there
+  --token T                   the token of each --server, in the same order`,
+].join('\n');
 
-export interface GradingValues {
-  jobs?: string;
-  timeout?: string;
-  'max-output'?: string;
-  memory?: string;
-  heap?: string;
-  server?: string[];
-  token?: string[];
+export type GradingValues = { [name in LimitName]?: string } & { server?: string[]; token?: string[] };
+
+/** The boundary the launcher can build on this machine (`launch.js --probe`). */
+export interface BoundaryReport {
+  boundary: 'bubblewrap' | 'node';
+  /** Each protection that is missing, and what that lets a submission do. */
+  missing: string[];
+  /** Why bubblewrap did not work, when it did not. */
+  detail: string;
+}
+
+/** Asks the launcher which protections this machine can give (it starts a tiny sandbox). */
+export function probeBoundary(): BoundaryReport {
+  const result = spawnSync(process.execPath, [gradingLauncher, '--probe'], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  try {
+    return JSON.parse(result.stdout) as BoundaryReport;
+  } catch {
+    return {
+      boundary: 'node',
+      missing: ['every OS-level protection: the launcher could not be asked'],
+      detail: (result.stderr || result.error?.message || '').trim().split('\n')[0],
+    };
+  }
+}
+
+/** The loud warning for a weak boundary, or '' when nothing is missing. */
+export function boundaryWarning(report: BoundaryReport): string {
+  if (report.missing.length === 0) return '';
+  const bar = '!'.repeat(78);
+  return [
+    bar,
+    `WARNING: grading kernels run WITHOUT ${report.boundary === 'node' ? 'an OS-level sandbox' : 'some protections'}.`,
+    ...(report.detail ? [`  (${report.detail})`] : []),
+    'Missing:',
+    ...report.missing.map((item) => `  - ${item}`),
+    report.boundary === 'node'
+      ? 'Install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap) before grading work you do not trust.'
+      : 'See the README ("What the grader protects against").',
+    bar,
+    '',
+  ].join('\n');
 }
 
 export interface GradingSession {
   options: EngineOptions;
+  boundary: BoundaryReport;
   close(): Promise<void>;
 }
 
@@ -85,6 +171,18 @@ async function checkServersServeSandboxes(command: string, urls: string[], token
   }
 }
 
+/** Reads the limits from the command line: each checked for its domain, defaults from the table. */
+function readLimits(command: string, values: GradingValues): { [name in LimitName]: number } {
+  const limits = {} as { [name in LimitName]: number };
+  for (const [name, option] of Object.entries(gradingLimitOptions) as Array<
+    [LimitName, (typeof gradingLimitOptions)[LimitName]]
+  >) {
+    const parse = option.integer ? positiveInteger : positiveNumber;
+    limits[name] = parse(command, name, values[name], option.default);
+  }
+  return limits;
+}
+
 /** Opens the servers (starting one when no --server is given); `close()` stops what it started. */
 export async function openGradingSession(command: string, values: GradingValues): Promise<GradingSession> {
   expectKernelDeaths();
@@ -95,12 +193,14 @@ export async function openGradingSession(command: string, values: GradingValues)
       `convlab ${command}: give one --token per --server (got ${urls.length} --server, ${tokens.length} --token)`,
     );
   }
-  const integer = (name: keyof GradingValues, fallback: number) =>
-    Math.floor(positiveNumber(command, name, values[name] as string | undefined, fallback));
-  const jobs = integer('jobs', 1);
-  const timeoutSeconds = positiveNumber(command, 'timeout', values.timeout, 60);
-  const maxOutputBytes = integer('max-output', 1_000_000);
-  const limits = { memoryMb: integer('memory', 1536), heapMb: integer('heap', 512) };
+  const limits = readLimits(command, values);
+  if (limits.heap > limits.memory) {
+    throw new UsageError(
+      `convlab ${command}: --heap ${limits.heap} is more than --memory ${limits.memory}: the heap lives in that memory`,
+    );
+  }
+  const boundary = probeBoundary();
+  process.stderr.write(boundaryWarning(boundary));
 
   if (urls.length > 0) await checkServersServeSandboxes(command, urls, tokens);
   const servers =
@@ -109,7 +209,23 @@ export async function openGradingSession(command: string, values: GradingValues)
       : // kernels start in sandboxes under build/: the server serves the repository
         [await openServer(command, {}, { rootDir: repoRoot, kernelPaths: [gradingKernelPath] })];
   return {
-    options: { servers, jobs, timeoutSeconds, maxOutputBytes, limits, progress: true },
+    boundary,
+    options: {
+      servers,
+      jobs: limits.jobs,
+      timeoutSeconds: limits.timeout,
+      submissionSeconds: limits['submission-timeout'],
+      maxOutputBytes: limits['max-output'],
+      maxOutputMessages: limits['max-messages'],
+      kernel: {
+        boundary: boundary.boundary,
+        heapMb: limits.heap,
+        memoryMb: limits.memory,
+        kernelOutputBytes: limits['kernel-output'],
+        kernelOutputMessages: limits['kernel-messages'],
+      },
+      progress: true,
+    },
     close: async () => {
       await Promise.all(servers.map((server) => server.stop()));
     },

@@ -16,12 +16,21 @@ export const recordMime = 'application/vnd.convlab.record+json';
 /** The settings file a sandbox folder holds (read by kernels/grading/kernels/convlab-grade/launch.js and testKit). */
 export const sandboxSettingsFile = 'convlab-sandbox.json';
 
-/** What the grader writes into a sandbox's settings file. */
+/** What the grader writes into a sandbox's settings file (read by the launcher, guard.js and testKit). */
 export interface SandboxSettings {
+  /** The boundary the launcher builds around the kernel (see launch.js): 'node' is the fallback. */
+  boundary: 'bubblewrap' | 'node';
   /** V8 heap limit of the kernel, MB. */
   heapMb: number;
-  /** Resident memory limit of the kernel, MB (checked by the launcher). */
+  /** Memory limit of the kernel, MB (a control group where possible, else watched by the launcher). */
   memoryMb: number;
+  /** Output the kernel may send in all (bytes, ZeroMQ messages) before the launcher stops it. */
+  kernelOutputBytes: number;
+  kernelOutputMessages: number;
+  /** Library functions the student's cells may not call in this run (see guard.js). */
+  forbidden: string[];
+  /** sha256 (hex) of the source of every teacher cell this run sends: guard.js trusts only those. */
+  teacherCells: string[];
   /** The record key, 64 hex digits. */
   recordKey: string;
 }

@@ -40,8 +40,12 @@ export interface GradingRun {
 }
 
 export interface RunGradingOptions {
+  /** Per cell. */
   timeoutSeconds: number;
+  /** For the whole notebook, kernel restarts included: what is not done by then does not run. */
+  submissionSeconds: number;
   maxOutputBytes: number;
+  maxOutputMessages: number;
   /** A fresh sandbox for each kernel. */
   sandbox: () => Sandbox;
   onCellDone?: () => void;
@@ -114,8 +118,16 @@ export async function runGradingNotebook(
   let kernels = 0;
   let startFailures = 0;
   let lastStartError = '';
+  /** Why parts that never ran did not: the grader's own words, shown to the student. */
+  let notRunReason = '';
+  const deadline = started + options.submissionSeconds * 1000;
 
   for (let attempt = 0; attempt <= notebook.cells.length; attempt++) {
+    const secondsLeft = (deadline - Date.now()) / 1000;
+    if (secondsLeft <= 1) {
+      notRunReason = `the submission used all of its ${options.submissionSeconds} s`;
+      break;
+    }
     const indexes = notebook.cells
       .map((cell, index) => index)
       .filter((index) => (isTestPart(notebook.cells[index]) ? !results.has(index) : !stoppers.has(index)));
@@ -127,13 +139,14 @@ export async function runGradingNotebook(
     };
     const sandbox = options.sandbox();
     kernels++;
-    let run;
+    let run: Awaited<ReturnType<typeof runNotebook>> | undefined;
     try {
       run = await runNotebook(server, sandbox.notebookPath, {
         notebook: attemptNotebook,
         allowErrors: true,
-        timeoutSeconds: options.timeoutSeconds,
+        timeoutSeconds: Math.min(options.timeoutSeconds, secondsLeft),
         maxOutputBytes: options.maxOutputBytes,
+        maxOutputMessages: options.maxOutputMessages,
         onCellDone: () => options.onCellDone?.(),
       });
     } catch (error) {
@@ -142,8 +155,15 @@ export async function runGradingNotebook(
       lastStartError = (error as Error).message;
       if (++startFailures >= 2) break; // the kernel does not start: no use trying again
       continue;
+    } finally {
+      // A grader stopped mid-run (an exception, Ctrl-C) must not leave the sandbox behind.
+      if (!run) {
+        await shutDownLeftovers(server, sandbox.dir).catch(() => undefined);
+        sandbox.remove();
+      }
     }
     await shutDownLeftovers(server, sandbox.dir);
+    const stopped = sandbox.stopReason();
     sandbox.remove();
 
     // Messages mention files by path: the sandbox's name is random, and a re-run must read the same.
@@ -158,8 +178,19 @@ export async function runGradingNotebook(
           output.traceback = output.traceback.map(stable);
         }
       }
-      const failure = run.failures.find((f) => f.cellIndex === at);
+      const failure = run!.failures.find((f) => f.cellIndex === at);
       if (!failure && cell.execution_count === null) return; // did not run
+      const lastFailure = run!.failures[run!.failures.length - 1];
+      if (failure && stopped && failure === lastFailure) {
+        // The launcher stopped this kernel (memory, output): its reason replaces "the kernel died".
+        cell.outputs = cell.outputs.filter((o) => o.output_type !== 'error');
+        cell.outputs.push({
+          output_type: 'error',
+          ename: 'KernelStopped',
+          evalue: stopped.reason === 'memory' ? 'memory' : 'output',
+          traceback: [],
+        });
+      }
       const { records, bad } = readRecords(cell.outputs, sandbox.recordKey);
       const meta = exerciseMeta(cell);
       results.set(index, {
@@ -175,8 +206,8 @@ export async function runGradingNotebook(
       });
     });
 
-    const stopped = run.cellsRun < countCodeCells(attemptNotebook);
-    if (!stopped) break;
+    const stoppedEarly = run.cellsRun < countCodeCells(attemptNotebook);
+    if (!stoppedEarly) break;
     const stopper = run.failures[run.failures.length - 1]?.cellIndex;
     if (stopper === undefined) break;
     if (!isTestPart(attemptNotebook.cells[stopper])) stoppers.add(indexes[stopper]);
@@ -190,14 +221,15 @@ export async function runGradingNotebook(
         testId: meta.id,
         part: meta.part ?? 'public',
         status: 'not-run',
-        error: lastStartError
-          ? {
-              output_type: 'error',
-              ename: 'KernelError',
-              evalue: `the kernel did not start: ${lastStartError}`,
-              traceback: [],
-            }
-          : undefined,
+        error:
+          notRunReason || lastStartError
+            ? {
+                output_type: 'error',
+                ename: notRunReason ? 'SubmissionTimeout' : 'KernelError',
+                evalue: notRunReason || `the kernel did not start: ${lastStartError}`,
+                traceback: [],
+              }
+            : undefined,
         records: [],
         badRecords: 0,
         outputs: [],
