@@ -10,8 +10,9 @@
 //   1. node_modules: `npm ci` when it is missing or older than package-lock.json.
 //   2. Jupyter: find a working one; if there is none, install it where we can (apt on Debian/Ubuntu
 //      as root, pip --user elsewhere) or stop and say what to install (conda users: environment.yml).
-//   3. `npm run build`: notebooks import the compiled library from dist/.
-//   4. The job itself. Ctrl-C stops it and everything it started.
+//   3. For `test`: Debian's chromium (browser tests) and bubblewrap (the grading sandbox), with apt.
+//   4. `npm run build`: notebooks import the compiled library from dist/.
+//   5. The job itself. Ctrl-C stops it and everything it started.
 'use strict';
 const { spawn, spawnSync } = require('child_process');
 const fs = require('fs');
@@ -182,17 +183,30 @@ function ensureJupyter(job) {
   return jupyter;
 }
 
-/** The browser test drives Debian's chromium; install it where apt can (it is skipped otherwise). */
-function ensureChromium() {
-  step('Chromium (for the browser test)');
-  if (fs.existsSync('/usr/bin/chromium')) return console.log('  using /usr/bin/chromium');
+/**
+ * What the tests need from the OS: Debian's chromium (the browser tests drive it) and bubblewrap (the
+ * grader's sandbox; the attack suite runs student code inside it). Installed with apt where we can;
+ * elsewhere the browser tests are skipped and the grader says which protections are missing.
+ */
+function ensureTestPackages() {
+  step('Chromium and bubblewrap (browser tests, the grading sandbox)');
+  const wanted = [
+    { file: '/usr/bin/chromium', pkg: 'chromium' },
+    { file: '/usr/bin/bwrap', pkg: 'bubblewrap' },
+  ];
+  const missing = wanted.filter(({ file }) => !fs.existsSync(file));
+  for (const { file } of wanted.filter((w) => !missing.includes(w))) console.log(`  using ${file}`);
+  if (missing.length === 0) return;
   if (isDebianLike() && isRoot()) {
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
     run('apt-get', ['update'], { env });
-    run('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], { env });
+    run('apt-get', ['install', '-y', '--no-install-recommends', ...missing.map(({ pkg }) => pkg)], { env });
     return;
   }
-  console.log('  /usr/bin/chromium not found and cannot be installed here: the browser test will be skipped');
+  for (const { file, pkg } of missing)
+    console.log(
+      `  ${file} not found and cannot be installed here (package ${pkg}): its tests are skipped or weaker`,
+    );
 }
 
 // 4. The job -------------------------------------------------------------------------------------
@@ -221,7 +235,7 @@ function main() {
   console.log(`convlab ${job}: node ${process.version} in ${root}`);
   ensureNodeModules();
   const jupyter = ensureJupyter(job);
-  if (job === 'test') ensureChromium();
+  if (job === 'test') ensureTestPackages();
   step('Build the library (npm run build)');
   run(npm, ['run', '--silent', 'build']);
 

@@ -170,7 +170,13 @@ describe('grading: release steps', () => {
         teacher ? [false, false] : [undefined, undefined],
       );
     }
-    expect(notebook.metadata.convlab).to.deep.equal({ exercise: 'arithmetic', maxPoints: 6, format: 1 });
+    // the student's copy says which library functions a graded run refuses them
+    expect(notebook.metadata.convlab).to.deep.equal({
+      exercise: 'arithmetic',
+      maxPoints: 6,
+      format: 1,
+      forbidden: ['zeroPad'],
+    });
   });
   it('never changes the notebook it is given', () => {
     const source = arithmeticSource();
@@ -376,6 +382,25 @@ describe('grading: recorded values', () => {
     );
     expect(compareValues(encodeValue(7), encodeValue(42), { showValues: false })).to.equal('wrong value');
   });
+  it("Can a submission's recorded value carry text into the grader's message? No: strings and keys are described, numbers rounded", () => {
+    const untrusted = { actualIsUntrusted: true };
+    const stolen = "record('mul(7, 6)', mul(7, 6));";
+    expect(compareValues(encodeValue(stolen), encodeValue(2), untrusted)).to.equal(
+      `got a string of ${stolen.length} characters, expected 2`,
+    );
+    expect(compareValues(encodeValue({ [stolen]: 1 }), encodeValue({}), untrusted)).to.equal(
+      'unexpected keys',
+    );
+    expect(compareValues(encodeValue({ [stolen]: 1 }), encodeValue(2), untrusted)).to.equal(
+      'got an object, expected 2',
+    );
+    expect(compareValues(encodeValue(1.0000000012345678), encodeValue(2), untrusted)).to.equal(
+      'got 1, expected 2',
+    );
+    expect(compareValues(encodeValue([3.14159265358979]), encodeValue([2]), untrusted)).to.equal(
+      'at [0]: got 3.14159, expected 2',
+    );
+  });
   it('treats malformed values from a student kernel as different, never as a crash', () => {
     const expected = encodeValue(ndarray(new Float64Array([1, 2]), [2]));
     for (const forged of [
@@ -525,10 +550,11 @@ describe('grading: scores', () => {
       },
     });
     const [add, mul, tensor] = scoreTests(source, teacher, student, scrub);
-    expect([add.message, add.details]).to.deep.equal([
-      'tests: TypeError: add is not a function',
-      'trying\n\nTypeError: add is not a function\n    at evalmachine',
-    ]);
+    // the kernel's text (what the cell printed, the error's message) never reaches the student
+    expect(add.message).to.equal(
+      'tests: raised TypeError (run the tests cell in your notebook to see the message)',
+    );
+    expect(add).not.to.have.property('details');
     expect(mul.message).to.equal(
       'hidden tests: raised an error (the public tests of the same function show the details)',
     );

@@ -1,7 +1,10 @@
 /**
- * `convlab grade` end to end on a class of generated submissions (test/submissions/arithmetic.ts):
- * a real Jupyter server, sandboxed tslab kernels, two at a time. One grading run serves most tests;
- * a second one, on two servers of our own (--server ×2), checks that grades do not change.
+ * `convlab grade` end to end on a class of generated submissions: honest, partial and gaming students
+ * (test/submissions/arithmetic.ts) and the attack suite (test/submissions/attacks.ts), all in one run
+ * on a real Jupyter server, sandboxed tslab kernels two at a time. Every attack scores 0, the honest
+ * student full marks; the teacher's files are byte for byte the same; no process, sandbox folder or
+ * control group is left. The run's wall time and the grader's peak memory are printed. A second run,
+ * on two servers of our own (--server ×2), checks that grades do not change.
  */
 import { expect } from 'chai';
 import { createHash } from 'crypto';
@@ -11,7 +14,13 @@ import { Notebook } from '../src/jupyter/notebookFormat';
 import { JupyterServer, startServer } from '../src/jupyter/server';
 import { SubmissionGrade } from '../src/jupyter/grading/gradeRecords';
 import { gradingKernelPath } from '../src/jupyter/grading/sandbox';
-import { arithmeticSource, greetingSource, hiddenLines, students } from './submissions/arithmetic';
+import {
+  arithmeticSource,
+  greetingSource,
+  hiddenLines,
+  students as gamingStudents,
+} from './submissions/arithmetic';
+import { attackers, linkedFolderAttack, teacherFileName } from './submissions/attacks';
 import {
   CliResult,
   newMark,
@@ -21,23 +30,50 @@ import {
   waitForNoMarkedProcesses,
 } from './jupyter/helpers';
 
+/** The whole class: every gaming student and every attacker, graded in one run. */
+const students = { ...gamingStudents, ...attackers };
+
+/** The greeting exercise's hidden line (no feedback page may contain it, even encoded). */
+const hiddenGreeting = "record('greet(\"grace\")', greet('grace'));";
+
 interface GradesJson {
+  sandbox: { boundary: string; missing: string[] };
   exercises: Array<{ exercise: string; maxPoints: number; tests: Array<{ id: string; points: number }> }>;
   grades: SubmissionGrade[];
 }
 
-/** sha256 of every file under `dir`, by relative path. */
+/** sha256 of every file under `dir`, by relative path; links and pipes by what they are (never read). */
 function fingerprints(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
   const walk = (at: string) => {
     for (const entry of fs.readdirSync(at, { withFileTypes: true })) {
       const file = path.join(at, entry.name);
-      if (entry.isDirectory()) walk(file);
-      else out[path.relative(dir, file)] = createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+      const key = path.relative(dir, file);
+      if (entry.isSymbolicLink()) out[key] = `link to ${fs.readlinkSync(file)}`;
+      else if (entry.isDirectory()) walk(file);
+      else if (entry.isFile()) out[key] = createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+      else out[key] = 'not a file';
     }
   };
   walk(dir);
   return out;
+}
+
+/** Control groups of grading kernels still on the machine (the launcher removes its own). */
+function leftoverCgroups(): string[] {
+  const own = fs.readFileSync('/proc/self/cgroup', 'utf8').split('\n');
+  const parents = own.flatMap((line) => {
+    const [, controllers, group] = line.split(':');
+    if (group === undefined) return [];
+    if (controllers === '') return [path.join('/sys/fs/cgroup', group)];
+    return controllers
+      .split(',')
+      .filter((c) => c === 'memory' || c === 'pids')
+      .map((c) => path.join('/sys/fs/cgroup', c, group));
+  });
+  return parents.flatMap((parent) =>
+    fs.existsSync(parent) ? fs.readdirSync(parent).filter((name) => name.startsWith('convlab-kernel-')) : [],
+  );
 }
 
 function writeJson(file: string, notebook: Notebook): void {
@@ -56,12 +92,16 @@ function handIn(dir: string, submissions: string, names: string[]): void {
   for (const name of names) {
     const folder = path.join(submissions, name);
     fs.mkdirSync(folder, { recursive: true });
-    const text = students[name].arithmetic(released, {
+    const student = students[name as keyof typeof students];
+    const text = student.arithmetic(released, {
       source: path.join(dir, 'source', 'arithmetic.ipynb'),
       submissions,
+      folder,
     });
     if (text !== undefined) fs.writeFileSync(path.join(folder, 'arithmetic.ipynb'), text);
-    if (students[name].greeting) writeJson(path.join(folder, 'greeting.ipynb'), greeting);
+    if (student.greetingFile)
+      fs.writeFileSync(path.join(folder, 'greeting.ipynb'), student.greetingFile(greeting));
+    else if (student.greeting) writeJson(path.join(folder, 'greeting.ipynb'), greeting);
   }
 }
 
@@ -74,7 +114,13 @@ describe('convlab grade (real Jupyter server, sandboxed kernels, --jobs 2)', fun
   let mark: string;
   let result: CliResult;
   let grades: SubmissionGrade[];
-  let untouched: { submissions: Record<string, string>; sources: Record<string, string> };
+  let untouched: {
+    submissions: Record<string, string>;
+    sources: Record<string, string>;
+    notebooks: Record<string, string>;
+    dist: Record<string, string>;
+  };
+  let seconds = 0;
   const out = () => path.join(dir, 'out');
 
   before(async () => {
@@ -87,10 +133,16 @@ describe('convlab grade (real Jupyter server, sandboxed kernels, --jobs 2)', fun
     });
     expect(release.code, release.stderr).to.equal(0);
     handIn(dir, path.join(dir, 'submissions'), Object.keys(students));
+    linkedFolderAttack(path.join(dir, 'submissions'));
+    // a teacher's file beside the exercises: the native-code attack tries to replace it with a socket
+    fs.writeFileSync(path.join(dir, 'source', teacherFileName), 'answers to E1, do not share\n');
     untouched = {
       submissions: fingerprints(path.join(dir, 'submissions')),
       sources: fingerprints(path.join(dir, 'source')),
+      notebooks: fingerprints(path.join(repoRoot, 'notebooks')),
+      dist: fingerprints(path.join(repoRoot, 'dist')),
     };
+    const started = Date.now();
     result = await runCli(
       [
         'grade',
@@ -111,7 +163,12 @@ describe('convlab grade (real Jupyter server, sandboxed kernels, --jobs 2)', fun
       ],
       { mark },
     );
+    seconds = (Date.now() - started) / 1000;
     if (process.env.SHOW_GRADER_LOG) console.log(result.stderr);
+    const summary = result.stderr.trim().split('\n').pop();
+    console.log(
+      `\n    attack suite: ${Object.keys(students).length + 1} students graded in ${seconds.toFixed(0)} s; ${summary}`,
+    );
     if (result.code === 0)
       grades = (JSON.parse(fs.readFileSync(path.join(out(), 'grades.json'), 'utf8')) as GradesJson).grades;
   });
@@ -124,7 +181,7 @@ describe('convlab grade (real Jupyter server, sandboxed kernels, --jobs 2)', fun
 
   it('exits 0 and writes grades.json, grades.csv and one feedback page per student', () => {
     expect(result.code, result.stderr).to.equal(0);
-    const names = Object.keys(students).sort();
+    const names = [...Object.keys(students), 'symlinkedFolder'].sort();
     expect(grades.map((g) => `${g.student}/${g.exercise}`)).to.deep.equal(
       names.flatMap((name) => [`${name}/arithmetic`, `${name}/greeting`]),
     );
@@ -164,7 +221,7 @@ describe('convlab grade (real Jupyter server, sandboxed kernels, --jobs 2)', fun
     ]).to.deep.equal([1, 1]);
   });
 
-  it('says why a gaming submission failed: timeout, output limit, dead kernel, denied access', () => {
+  it('says why a gaming submission failed, in its own words: timeout, limits, dead kernel, errors', () => {
     const message = (student: string, test: string) =>
       pointsOf(grades, student).tests.find((t) => t.id === test)!.message;
     expect(message('loopsForever', 'add-tests')).to.equal(
@@ -176,21 +233,70 @@ describe('convlab grade (real Jupyter server, sandboxed kernels, --jobs 2)', fun
     expect(message('exits', 'add-tests')).to.equal(
       'tests: the kernel died (the code exited, crashed or ran out of memory)',
     );
-    // killed by the memory watchdog; on a machine busy enough, the cell's timeout can come first
+    // the control group's limit (or, without one, the launcher's watch); on a busy machine the
+    // cell's timeout can come first
     expect(message('allocatesUntilKilled', 'add-tests')).to.match(
-      /^tests: (the kernel died \(the code exited, crashed or ran out of memory\)|cell timed out after 8 s)/,
+      /^tests: (the kernel was stopped: it used more memory than a grading kernel may|the kernel died|cell timed out after 8 s)/,
     );
-    expect(message('readsSecrets', 'add-tests')).to.equal(
-      "tests: Error: check 'add(1, 2)' failed: got 0, expected 3",
+    // a failing check: the grader's own comparison of the recorded value, not the kernel's message
+    expect(message('readsSecrets', 'add-tests')).to.equal("tests: 'add(1, 2)': got 0, expected 3");
+    expect(message('partial', 'mul-tests')).to.equal("tests: 'mul(2, 3)': got 5, expected 6");
+    expect(message('readsSecrets', 'mul-tests')).to.equal(
+      'tests: raised Error (run the tests cell in your notebook to see the message)',
     );
-    expect(message('readsSecrets', 'mul-tests')).to.match(
-      /^tests: Error: Access to this API has been restricted/,
+    expect(message('signalsOthers', 'add-tests')).to.equal(
+      'tests: raised Error (run the tests cell in your notebook to see the message)',
     );
-    expect(message('signalsOthers', 'add-tests')).to.match(/may not signal other processes/);
     expect(message('lookupTable', 'add-tests')).to.equal("hidden tests: 'add(10, 32)': wrong value");
-    expect(message('partial', 'mul-tests')).to.equal(
-      "tests: Error: check 'mul(2, 3)' failed: got 5, expected 6",
+    expect(message('callsForbidden', 'add-tests')).to.equal(
+      "tests: called one of the library functions this exercise asks you to write: in a graded run they refuse your code's calls",
     );
+    expect(message('floodsDisplays', 'add-tests')).to.match(
+      /^tests( did not run|: (the kernel was stopped: it sent more output than a grading kernel may|cell output passed))/,
+    );
+  });
+
+  it('refuses submissions that are not notebook files, with the reason, before reading them', () => {
+    const status = (student: string, exercise = 'arithmetic') => {
+      const grade = pointsOf(grades, student, exercise);
+      return `${grade.status}: ${grade.message}`;
+    };
+    expect(status('symlinkToSource')).to.equal(
+      'unreadable: the notebook could not be read: arithmetic.ipynb is a symbolic link; hand in the notebook file itself',
+    );
+    expect(status('symlinkToSystemFile')).to.match(/^unreadable: .* is a symbolic link/);
+    expect(status('symlinkToDevZero')).to.match(/^unreadable: .* is a symbolic link/);
+    expect(status('namedPipe')).to.match(/^unreadable: .* is a FIFO \(named pipe\), not a file$/);
+    expect(status('hundredThousandCells')).to.match(
+      /^unreadable: .* has 100,0\d\d cells; the limit is 2,000$/,
+    );
+    expect(status('deepJson')).to.match(/^unreadable: .* nests JSON 1,000,00\d deep; the limit is 64$/);
+    for (const exercise of ['arithmetic', 'greeting'])
+      expect(status('symlinkedFolder', exercise)).to.equal(
+        'unreadable: the notebook could not be read: the folder symlinkedFolder is a symbolic link; hand in a folder of notebooks',
+      );
+    const page = fs.readFileSync(path.join(out(), 'feedback', 'symlinkToSystemFile.html'), 'utf8');
+    expect(page).not.to.include('root:');
+  });
+
+  it('builds an OS boundary where bubblewrap is installed, and says so in grades.json', function () {
+    const report = (JSON.parse(fs.readFileSync(path.join(out(), 'grades.json'), 'utf8')) as GradesJson)
+      .sandbox;
+    if (!fs.existsSync('/usr/bin/bwrap')) {
+      // the fallback must say what is missing (npm test installs bubblewrap with apt where it can)
+      expect(report.boundary).to.equal('node');
+      expect(report.missing[0]).to.match(/^OS boundary \(bubblewrap\)/);
+      expect(result.stderr).to.include('WARNING: grading kernels run WITHOUT an OS-level sandbox');
+      return;
+    }
+    expect(report).to.deep.equal({ boundary: 'bubblewrap', missing: [] });
+    expect(result.stderr).not.to.include('WARNING');
+  });
+
+  it('keeps the grader small under a flood: its peak memory is printed and under 600 MB', () => {
+    const peak = /grader peak memory (\d+) MB/.exec(result.stderr);
+    expect(peak, result.stderr.slice(-500)).not.to.equal(null);
+    expect(Number(peak![1])).to.be.below(600);
   });
 
   it('restores deleted, duplicated, moved and edited teacher cells, drops added cells, and says so', () => {
@@ -215,7 +321,7 @@ describe('convlab grade (real Jupyter server, sandboxed kernels, --jobs 2)', fun
     const status = (student: string) => [pointsOf(grades, student).status, pointsOf(grades, student).message];
     expect(status('invalidJson')[0]).to.equal('unreadable');
     expect(status('invalidJson')[1]).to.match(
-      /^the notebook could not be read: readNotebook: cannot read .* as JSON/,
+      /^the notebook could not be read: arithmetic.ipynb is not JSON/,
     );
     expect(status('notANotebook')[1]).to.match(/has no "cells" list/);
     expect(status('handsInNothing')).to.deep.equal(['missing', 'no arithmetic.ipynb was handed in']);
@@ -236,27 +342,40 @@ describe('convlab grade (real Jupyter server, sandboxed kernels, --jobs 2)', fun
       }
       expect(html, page).not.to.include('secretTensor');
     }
-    // what it captured before the hidden tests ran is public code; after, the grader shows only the error's type
-    const leaker = pointsOf(grades, 'leaksHiddenCode').tests.map((test) => test.message!);
-    expect(leaker[0]).to.match(/^tests: Error: \(function\(exports, require\)/);
-    expect(leaker[1]).to.match(/^tests: TypeError: /);
-    expect(leaker[2]).to.equal(
-      'hidden tests: raised Error (the public tests of the same function show the details)',
-    );
+    // The capture attacks (one in a kernel whose vm is frozen, one where it is not) show nothing of
+    // what they captured, encoded or not: every message is one of the grader's sentences.
+    const encodings = (line: string) => [
+      line,
+      Buffer.from(line).toString('base64').slice(0, 24),
+      'function(exports',
+    ];
+    for (const student of ['leaksHiddenCode', 'hidesCapturedCode']) {
+      const page = fs.readFileSync(path.join(out(), 'feedback', `${student}.html`), 'utf8');
+      for (const line of [...hiddenLines, hiddenGreeting])
+        for (const text of encodings(line)) expect(page, `${student}.html`).not.to.include(text);
+      for (const grade of grades.filter((g) => g.student === student && g.status === 'graded'))
+        for (const test of grade.tests)
+          expect(test.message, `${student}/${grade.exercise}`).to.match(
+            /^(hidden )?tests: (raised (an error|\w*Error) \(|did not compile|'[^']+': got (a string of \d+ characters|an object|[-\d.e]+), expected|no value recorded)/,
+          );
+    }
     const page = fs.readFileSync(path.join(out(), 'feedback', 'lookupTable.html'), 'utf8');
     expect(page).to.include('hidden tests: &#39;add(10, 32)&#39;: wrong value');
     expect(page).to.include('<h2>arithmetic <span class="points">0 / 6</span></h2>');
   });
 
-  it('leaves no sandbox folder behind', () => {
+  it('leaves no sandbox folder and no control group behind', () => {
     expect(
       fs.readdirSync(path.join(repoRoot, 'build')).filter((name) => name.startsWith('convlab-sandbox-')),
     ).to.deep.equal([]);
+    expect(leftoverCgroups()).to.deep.equal([]);
   });
 
-  it('never modifies the submissions or the source notebooks', () => {
+  it("leaves the teacher's files byte for byte as they were, and the submissions too", () => {
     expect(fingerprints(path.join(dir, 'submissions'))).to.deep.equal(untouched.submissions);
     expect(fingerprints(path.join(dir, 'source'))).to.deep.equal(untouched.sources);
+    expect(fingerprints(path.join(repoRoot, 'notebooks'))).to.deep.equal(untouched.notebooks);
+    expect(fingerprints(path.join(repoRoot, 'dist'))).to.deep.equal(untouched.dist);
   });
 
   describe('on two Jupyter servers of our own (--server URL --token T, twice)', () => {

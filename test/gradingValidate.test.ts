@@ -104,6 +104,21 @@ describe('convlab validate (real Jupyter server, sandboxed kernels)', function (
     ]);
   });
 
+  it('Where bubblewrap cannot run, does grading still work, and say loudly what is missing?', async () => {
+    write('arithmetic', arithmeticSource());
+    const result = await runCli(['validate', dir], {
+      mark,
+      env: { CONVLAB_BWRAP: path.join(dir, 'no-such-bwrap') },
+    });
+    expect(result.code, result.stderr).to.equal(0);
+    expect(result.stderr).to.include('WARNING: grading kernels run WITHOUT an OS-level sandbox.');
+    expect(result.stderr).to.match(/no-such-bwrap: not installed/);
+    expect(result.stderr).to.match(/- OS boundary \(bubblewrap\): native code in a submission/);
+    expect(result.stderr).to.include('apt-get install bubblewrap');
+    // the second line still holds: the forbidden zeroPad, Node's permission model, guard.js
+    expect(result.stderr).to.include('✓ arithmetic: solution 6/6, released 0/6');
+  });
+
   it('convlab grade refuses a malformed source before starting anything: exit 1, notebook, cell and line', async () => {
     const broken = exerciseWith(
       "check('f()', f(), 1);\n// BEGIN HIDDEN TESTS\nrecord('x', f());\n// BEGIN HIDDEN TESTS\n// END HIDDEN TESTS",

@@ -95,7 +95,7 @@ export interface CliResult {
  */
 export function runCli(
   args: string[],
-  options: { mark: string; cwd?: string; whileRunning?: (pid: number) => void },
+  options: { mark: string; cwd?: string; env?: NodeJS.ProcessEnv; whileRunning?: (pid: number) => void },
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(
@@ -103,7 +103,7 @@ export function runCli(
       ['--require', 'tsx/cjs', path.join(repoRoot, 'src', 'jupyter', 'cli.ts'), ...args],
       {
         cwd: options.cwd ?? repoRoot,
-        env: { ...process.env, CONVLAB_TEST_MARK: options.mark, CI: 'true' },
+        env: { ...process.env, ...options.env, CONVLAB_TEST_MARK: options.mark, CI: 'true' },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );

@@ -33,7 +33,9 @@ export function notebookOf(cells: Cell[]): Notebook {
 }
 
 export const setupSource = `import * as cl from '../../dist';
-import { check, record } from '../../dist/jupyter/grading/testKit';`;
+import { check, record } from '../../dist/jupyter/grading/testKit';
+// the teacher may call a forbidden function (metadata.convlab.forbidden): the student may not
+const framed = cl.zeroPad(cl.tensor([[1]]), 1);`;
 
 /** The hidden lines of the arithmetic exercise: no feedback page may contain one. */
 export const hiddenLines = [
@@ -43,11 +45,15 @@ export const hiddenLines = [
   "record('mul(7, 6)', mul(7, 6));",
   'const secretTensor = cl.tensor([[1, 2], [3, 4]]);',
   "record('add over a tensor', add(secretTensor.get(0, 1), secretTensor.get(1, 0)));",
+  "record('the teacher pads', cl.zeroPad(secretTensor, 1).get(1, 1) + framed.get(1, 1));",
 ];
 
-/** The teacher's notebook: add (2 points), mul (3 points), a hidden-only test of add (1 point). */
+/**
+ * The teacher's notebook: add (2 points), mul (3 points), a hidden-only test of add (1 point). The
+ * library's zeroPad is forbidden to the student (the teacher's cells use it).
+ */
 export function arithmeticSource(): Notebook {
-  return notebookOf([
+  const notebook = notebookOf([
     exerciseCell('readonly', 'intro', '# Arithmetic\nWrite `add` and `mul`.', { markdown: true }),
     exerciseCell('readonly', 'setup', setupSource),
     exerciseCell(
@@ -76,10 +82,12 @@ export function arithmeticSource(): Notebook {
     exerciseCell(
       'tests',
       'tensor-tests',
-      `// add on tensor entries\n// BEGIN HIDDEN TESTS\n${hiddenLines[4]}\n${hiddenLines[5]}\n// END HIDDEN TESTS`,
+      `// add on tensor entries\n// BEGIN HIDDEN TESTS\n${hiddenLines[4]}\n${hiddenLines[5]}\n${hiddenLines[6]}\n// END HIDDEN TESTS`,
       { points: 1 },
     ),
   ]);
+  notebook.metadata.convlab = { forbidden: ['zeroPad'] };
+  return notebook;
 }
 
 /** A second, tiny exercise, so that feedback pages cover more than one notebook. */
@@ -110,9 +118,9 @@ export function withSolutions(released: Notebook, solutions: Record<string, stri
   return notebook;
 }
 
-const add = (body: string) => `function add(a: number, b: number): number {\n${body}\n}`;
-const mul = (body: string) => `function mul(a: number, b: number): number {\n${body}\n}`;
-const honest = { add: add('  return a + b;'), mul: mul('  return a * b;') };
+export const add = (body: string) => `function add(a: number, b: number): number {\n${body}\n}`;
+export const mul = (body: string) => `function mul(a: number, b: number): number {\n${body}\n}`;
+export const honest = { add: add('  return a + b;'), mul: mul('  return a * b;') };
 
 const idOf = (cell: Cell) => (cell.metadata.convlab as { id: string }).id;
 const kindOf = (cell: Cell) => (cell.metadata.convlab as { kind: Kind }).kind;
@@ -120,14 +128,23 @@ const kindOf = (cell: Cell) => (cell.metadata.convlab as { kind: Kind }).kind;
 export interface Student {
   /** Points the student must get for add-tests, mul-tests, tensor-tests. */
   expected: [number, number, number];
-  /** The file's content (a notebook, or anything for broken submissions); undefined: nothing handed in. */
-  arithmetic: (released: Notebook, paths: { source: string; submissions: string }) => string | undefined;
+  /**
+   * The file's content (a notebook, or anything for broken submissions); undefined: nothing handed in.
+   * `paths.folder` is the student's folder, for submissions that are not plain files (they write
+   * them there themselves and return undefined).
+   */
+  arithmetic: (
+    released: Notebook,
+    paths: { source: string; submissions: string; folder: string },
+  ) => string | undefined;
+  /** The greeting exercise's file, when not the honest version (see `greeting`). */
+  greetingFile?: (released: Notebook) => string;
   /** Also hands in the greeting exercise (the honest version). */
   greeting?: boolean;
 }
 
-const json = (notebook: Notebook) => JSON.stringify(notebook, null, 1);
-const solved = (solutions: Record<string, string>) => (released: Notebook) =>
+export const json = (notebook: Notebook) => JSON.stringify(notebook, null, 1);
+export const solved = (solutions: Record<string, string>) => (released: Notebook) =>
   json(withSolutions(released, solutions));
 
 /** Code that reads the record key of this kernel's sandbox and sends a sealed record, as testKit does. */

@@ -114,7 +114,8 @@ export const gradeCommand: Command = {
       process.stderr.write(
         `graded ${grades.filter((g) => g.status === 'graded').length} of ${grades.length} submission(s) ` +
           `(${students.length} student(s) × ${exercises.length} exercise(s)): ` +
-          `${files.map((file) => path.relative(process.cwd(), file)).join(', ')}, ${pages.length} feedback page(s)\n`,
+          `${files.map((file) => path.relative(process.cwd(), file)).join(', ')}, ${pages.length} feedback page(s); ` +
+          `grader peak memory ${Math.round(process.resourceUsage().maxRSS / 1024)} MB\n`,
       );
       return 0;
     } finally {

@@ -21,15 +21,12 @@ function exerciseSection(grade: SubmissionGrade): string {
     : '';
   const rows = grade.tests
     .map((test) => {
-      const details = test.details
-        ? `<details><summary>output</summary><pre>${escapeHtml(test.details)}</pre></details>`
-        : '';
       return [
         `  <tr class="${test.passed ? 'passed' : 'failed'}">`,
         `    <td>${test.passed ? '✓' : '✗'}</td>`,
         `    <td>${escapeHtml(test.title)}<br><code>${escapeHtml(test.id)}</code></td>`,
         `    <td>${test.points} / ${test.maxPoints}</td>`,
-        `    <td>${test.message ? escapeHtml(test.message) : ''}${details}</td>`,
+        `    <td>${test.message ? escapeHtml(test.message) : ''}</td>`,
         '  </tr>',
       ].join('\n');
     })

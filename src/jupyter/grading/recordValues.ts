@@ -178,6 +178,11 @@ export interface CompareOptions extends Tolerance {
    * the grader, and the message then carries nothing the submission chose but a position.
    */
   showValues?: boolean;
+  /**
+   * The actual value came from a submission (the grader's view): its strings and keys are not
+   * quoted and its numbers are rounded to 6 digits, so a message cannot carry text it chose.
+   */
+  actualIsUntrusted?: boolean;
 }
 
 /**
@@ -194,22 +199,40 @@ export function compareValues(
     rtol: options.rtol ?? defaultTolerance.rtol,
   };
   const show = options.showValues ?? true;
+  const untrusted = options.actualIsUntrusted ?? false;
   const differ = (at: string, got: string, want: string) =>
     `${at ? `at ${at}: ` : ''}${show ? `got ${got}, expected ${want}` : 'wrong value'}`;
+  /** How an actual value is named in a message. */
+  const actualText = (value: RecordValue): string => {
+    if (!untrusted) return describe(value);
+    if (typeof value === 'number') return String(Number(value.toPrecision(6)));
+    if (typeof value === 'string') return `a string of ${value.length} characters`;
+    if (
+      value !== null &&
+      typeof value === 'object' &&
+      !Array.isArray(value) &&
+      !isTensorValue(value) &&
+      !isSpecialNumber(value) &&
+      !isUndefinedValue(value)
+    )
+      return 'an object';
+    return describe(value);
+  };
+  const actualNumber = (n: number) => (untrusted ? String(Number(n.toPrecision(6))) : String(n));
 
   const walk = (a: RecordValue, e: RecordValue, at: string): string | undefined => {
     const prefix = at ? `at ${at}: ` : '';
     if (typeof e === 'number' || isSpecialNumber(e)) {
       const want = typeof e === 'number' ? e : numberOf(e.$number);
-      if (typeof a !== 'number' && !isSpecialNumber(a)) return differ(at, describe(a), String(want));
+      if (typeof a !== 'number' && !isSpecialNumber(a)) return differ(at, actualText(a), String(want));
       const got = typeof a === 'number' ? a : numberOf(a.$number);
-      return closeEnough(got, want, tolerance) ? undefined : differ(at, String(got), String(want));
+      return closeEnough(got, want, tolerance) ? undefined : differ(at, actualNumber(got), String(want));
     }
     if (e === null || typeof e !== 'object')
-      return a === e ? undefined : differ(at, describe(a), describe(e));
-    if (isUndefinedValue(e)) return isUndefinedValue(a) ? undefined : differ(at, describe(a), 'undefined');
+      return a === e ? undefined : differ(at, actualText(a), describe(e));
+    if (isUndefinedValue(e)) return isUndefinedValue(a) ? undefined : differ(at, actualText(a), 'undefined');
     if (isTensorValue(e)) {
-      if (!isTensorValue(a)) return differ(at, describe(a), describe(e));
+      if (!isTensorValue(a)) return differ(at, actualText(a), describe(e));
       const shape = (s: number[]) => `[${s.join(',')}]`;
       if (shape(a.$tensor) !== shape(e.$tensor)) {
         return `${prefix}${show ? `shape ${shape(a.$tensor)}, expected ${shape(e.$tensor)}` : 'wrong shape'}`;
@@ -218,12 +241,12 @@ export function compareValues(
         const got = numberOf(a.values[i]);
         const want = numberOf(e.values[i]);
         if (!closeEnough(got, want, tolerance))
-          return differ(`${at}${indexOf(i, e.$tensor)}`, String(got), String(want));
+          return differ(`${at}${indexOf(i, e.$tensor)}`, actualNumber(got), String(want));
       }
       return undefined;
     }
     if (Array.isArray(e)) {
-      if (!Array.isArray(a)) return differ(at, describe(a), describe(e));
+      if (!Array.isArray(a)) return differ(at, actualText(a), describe(e));
       if (a.length !== e.length) {
         return `${prefix}${show ? `length ${a.length}, expected ${e.length}` : 'wrong length'}`;
       }
@@ -234,12 +257,13 @@ export function compareValues(
       return undefined;
     }
     if (!isObject(a) || isTensorValue(a) || isSpecialNumber(a) || isUndefinedValue(a)) {
-      return differ(at, describe(a), describe(e));
+      return differ(at, actualText(a), describe(e));
     }
     const missing = Object.keys(e).find((key) => !Object.prototype.hasOwnProperty.call(a, key));
     if (missing !== undefined) return `${prefix}no key '${missing}'`;
     const extra = Object.keys(a).find((key) => !Object.prototype.hasOwnProperty.call(e, key));
-    if (extra !== undefined) return `${prefix}${show ? `unexpected key '${extra}'` : 'unexpected keys'}`;
+    if (extra !== undefined)
+      return `${prefix}${show && !untrusted ? `unexpected key '${extra}'` : 'unexpected keys'}`;
     for (const key of Object.keys(e)) {
       const problem = walk((a as ObjectValue)[key], (e as ObjectValue)[key], `${at}.${key}`);
       if (problem) return problem;

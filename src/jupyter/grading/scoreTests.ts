@@ -2,8 +2,14 @@
  * Turns a submission's run into points: a tests cell earns its points when each of its parts (public,
  * hidden) ran without error and recorded the same labels with the same values, within tolerance, as
  * the teacher's run. Nothing the submission prints or returns decides a verdict by itself.
+ *
+ * What the student reads is decided here, never copied from the kernel: code in a submission can
+ * capture the hidden tests as tslab compiles them and hide them in any text it prints, in an error
+ * message, or in a value it records. So a message is one of a fixed set of sentences, filled in with
+ * the teacher's labels, positions, the expected values of public tests (the student has them), the
+ * student's own numbers (rounded) and the grader's limits.
  */
-import { ErrorOutput, Notebook, Output, cellSource } from '../notebookFormat';
+import { ErrorOutput, Notebook, cellSource } from '../notebookFormat';
 import { exerciseMeta } from './exerciseFormat';
 import { compareValues } from './recordValues';
 import { GradingRun, PartResult } from './runGradingNotebook';
@@ -15,13 +21,11 @@ export interface TestScore {
   points: number;
   maxPoints: number;
   passed: boolean;
-  /** Why it failed (for the student; never hidden code or values). */
+  /** Why it failed, in the grader's words (never text from the kernel). */
   message?: string;
-  /** What the public part printed and its traceback (scrubbed), when it failed. */
-  details?: string;
 }
 
-/** Error names a hidden part's failure may show: anything else could be chosen to carry text. */
+/** Error names worth naming: anything else could be chosen to carry text. */
 const standardErrors = new Set([
   'Error',
   'TypeError',
@@ -38,50 +42,48 @@ export function testTitle(cell: Notebook['cells'][number]): string {
   return comment ? comment[1].trim() : exerciseMeta(cell).id;
 }
 
-/** Long enough for any honest message, short enough that a flood of text does not reach the page. */
-function clip(text: string, length: number): string {
-  return text.length <= length ? text : `${text.slice(0, length)}… (${text.length - length} more characters)`;
-}
-
-function outputText(outputs: Output[]): string {
-  return outputs.map((output) => (output.output_type === 'stream' ? output.text : '')).join('');
-}
-
+/** What went wrong in a part that did not finish, in the grader's words. */
 function errorMessage(error: ErrorOutput | undefined, part: 'public' | 'hidden'): string {
-  if (!error) return 'raised an error';
-  // The runner writes these itself: they carry no text from the submission.
-  if (
-    error.ename === 'CellTimeoutError' ||
-    error.ename === 'OutputLimitError' ||
-    error.ename === 'KernelError'
-  ) {
-    return error.evalue;
+  const see =
+    part === 'public'
+      ? ' (run the tests cell in your notebook to see the message)'
+      : ' (the public tests of the same function show the details)';
+  if (!error) return `raised an error${see}`;
+  // The runner and the launcher write these: grader text, not the kernel's.
+  if (error.ename === 'CellTimeoutError' || error.ename === 'OutputLimitError') return error.evalue;
+  if (error.ename === 'KernelStopped') {
+    return error.evalue === 'memory'
+      ? 'the kernel was stopped: it used more memory than a grading kernel may'
+      : 'the kernel was stopped: it sent more output than a grading kernel may';
   }
   if (error.traceback[0]?.startsWith('convlab: the kernel died')) {
     return 'the kernel died (the code exited, crashed or ran out of memory)';
   }
-  if (part === 'hidden') {
-    return `raised ${standardErrors.has(error.ename) ? error.ename : 'an error'} (the public tests of the same function show the details)`;
+  // guard.js's refusal (a submission can print the same words: it then reads the same sentence)
+  if (
+    `${error.evalue}\n${error.traceback.join('\n')}`.includes('ERR_CONVLAB_FORBIDDEN') ||
+    error.evalue.includes('is one of the functions this exercise asks you to write')
+  ) {
+    return "called one of the library functions this exercise asks you to write: in a graded run they refuse your code's calls";
   }
-  return clip(`${error.ename}: ${error.evalue}`, 2000);
+  if (error.ename === 'TypeScriptError') return `did not compile (TypeScript errors)${see}`;
+  return `raised ${standardErrors.has(error.ename) ? error.ename : 'an error'}${see}`;
 }
 
-/** Why one part fails, or undefined when it passes. */
-function partProblem(expected: PartResult, actual: PartResult | undefined): string | undefined {
+/** The first recorded value that differs from the teacher's, in words; undefined when none does. */
+function firstMismatch(expected: PartResult, actual: PartResult, where: string): string | undefined {
   const hidden = expected.part === 'hidden';
-  const where = hidden ? 'hidden tests' : 'tests';
-  if (!actual || actual.status === 'not-run') {
-    return `${where} did not run${actual?.error ? `: ${actual.error.evalue}` : ' (the kernel stopped before them)'}`;
-  }
-  if (actual.status === 'error') return `${where}: ${errorMessage(actual.error, actual.part)}`;
-  if (actual.badRecords > 0) return `${where}: recorded values that did not come from the grader's test kit`;
   for (let i = 0; i < expected.records.length; i++) {
     const want = expected.records[i];
     const got = actual.records[i];
     if (!got || got.label !== want.label) return `${where}: no value recorded for '${want.label}'`;
     let problem: string | undefined;
     try {
-      problem = compareValues(got.value, want.value, { ...want.tolerance, showValues: !hidden });
+      problem = compareValues(got.value, want.value, {
+        ...want.tolerance,
+        showValues: !hidden,
+        actualIsUntrusted: true,
+      });
     } catch {
       problem = 'the recorded value is malformed';
     }
@@ -90,6 +92,29 @@ function partProblem(expected: PartResult, actual: PartResult | undefined): stri
   if (actual.records.length > expected.records.length)
     return `${where}: more values recorded than the tests make`;
   return undefined;
+}
+
+/** Why one part fails, or undefined when it passes. */
+function partProblem(expected: PartResult, actual: PartResult | undefined): string | undefined {
+  const where = expected.part === 'hidden' ? 'hidden tests' : 'tests';
+  if (!actual || actual.status === 'not-run') {
+    const why =
+      actual?.error?.ename === 'SubmissionTimeout'
+        ? `: ${actual.error.evalue}`
+        : actual?.error?.ename === 'KernelError'
+          ? ': the kernel did not start'
+          : ' (the kernel stopped before them)';
+    return `${where} did not run${why}`;
+  }
+  if (actual.badRecords > 0) return `${where}: recorded values that did not come from the grader's test kit`;
+  if (actual.status === 'error') {
+    // A failing check records its value before it throws: say what differs, from the grader's own
+    // comparison, rather than that something was thrown.
+    const recorded = { ...expected, records: expected.records.slice(0, actual.records.length) };
+    const mismatch = actual.records.length > 0 ? firstMismatch(recorded, actual, where) : undefined;
+    return mismatch ?? `${where}: ${errorMessage(actual.error, actual.part)}`;
+  }
+  return firstMismatch(expected, actual, where);
 }
 
 /** Scores every tests cell of `source` (in its order) from the teacher's and the student's runs. */
@@ -114,10 +139,6 @@ export function scoreTests(
       const problem = partProblem(want, got);
       if (problem) {
         score.message = scrub(problem);
-        if (want.part === 'public' && got) {
-          const text = [outputText(got.outputs), ...(got.error?.traceback ?? [])].join('\n').trim();
-          if (text) score.details = scrub(clip(text, 4000));
-        }
         return [score];
       }
     }

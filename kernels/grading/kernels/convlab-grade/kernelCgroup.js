@@ -36,11 +36,27 @@ function writable(dir) {
   }
 }
 
-/** Removes leftover empty groups of earlier kernels (rmdir refuses a group that still has processes). */
+/** Whether the launcher that made a group (its pid is in the group's name) still runs. */
+function launcherAlive(name) {
+  const pid = Number(name.slice(PREFIX.length));
+  if (!Number.isInteger(pid) || pid <= 0) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code !== 'ESRCH';
+  }
+}
+
+/**
+ * Removes empty groups left by launchers that were killed before they could (rmdir refuses a group
+ * that still has processes). A live launcher's group may be empty for a moment, before its kernel
+ * joins: it is left alone.
+ */
 function sweep(parent) {
   let entries = [];
   try {
-    entries = fs.readdirSync(parent).filter((name) => name.startsWith(PREFIX));
+    entries = fs.readdirSync(parent).filter((name) => name.startsWith(PREFIX) && !launcherAlive(name));
   } catch {
     return;
   }

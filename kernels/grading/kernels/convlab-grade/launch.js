@@ -239,6 +239,8 @@ let killKernel = () => kernel && kernel.kill('SIGKILL');
 
 if (settings.boundary === 'bubblewrap') {
   const outer = JSON.parse(fs.readFileSync(connectionFile, 'utf8'));
+  // Jupyter restarts a kernel that died in the same folder: start from an empty socket folder.
+  fs.rmSync(path.join(sandbox, 'run'), { recursive: true, force: true });
   fs.mkdirSync(path.join(sandbox, 'run'), { mode: 0o700 });
   // The kernel binds ipc:///course/run/k:N; Jupyter connects to outer's TCP ports; the proxy joins them.
   const channels = ['shell', 'iopub', 'stdin', 'control', 'hb'];
@@ -249,7 +251,7 @@ if (settings.boundary === 'bubblewrap') {
   if (filter) fs.writeFileSync(path.join(sandbox, 'seccomp.bpf'), filter, { mode: 0o600 });
 
   cgroup = createKernelCgroup({
-    name: `${process.pid}`,
+    name: `${process.pid}`, // see kernelCgroup.js: the sweep reads it
     memoryBytes: settings.memoryMb * 1024 * 1024,
     maxTasks: MAX_TASKS,
   });
@@ -269,7 +271,9 @@ if (settings.boundary === 'bubblewrap') {
     }),
   );
   // sh puts itself into the control group, then becomes bwrap: everything bwrap starts is inside.
-  const joinGroup = 'for f in $CONVLAB_CGROUP_PROCS; do echo $$ > "$f" || exit 97; done; exec "$@"';
+  // bwrap starts with SIGINT ignored: Jupyter interrupts by signalling our process group, which
+  // holds bwrap, and bwrap would die of it. The interrupt is passed to the kernel below.
+  const joinGroup = 'for f in $CONVLAB_CGROUP_PROCS; do echo $$ > "$f" || exit 97; done; trap "" INT; exec "$@"';
   const seccompFd = filter ? fs.openSync(path.join(sandbox, 'seccomp.bpf'), 'r') : 'ignore';
   kernel = spawn('/bin/sh', ['-c', joinGroup, 'sh', bwrapCommand, ...args], {
     cwd: sandbox,
