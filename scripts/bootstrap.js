@@ -8,8 +8,10 @@
 //
 // Steps, each announced as it runs:
 //   1. node_modules: `npm ci` when it is missing or older than package-lock.json.
-//   2. Jupyter: find a working one; if there is none, install it where we can (apt on Debian/Ubuntu
-//      as root, pip --user elsewhere) or stop and say what to install (conda users: environment.yml).
+//   2. Jupyter: find a working one. For `start`, JupyterLab 4 and Notebook 7: conda's (environment.yml)
+//      or the project's own .venv, which this installs with pip (python3-venv from apt where it is
+//      missing on Debian). Debian's classic Notebook (apt) is the fallback where no venv can be made,
+//      and what `test` and `course` use (the classic-Notebook browser test needs it).
 //   3. For `test`: Debian's chromium (browser tests) and bubblewrap (the grading sandbox), with apt.
 //   4. `npm run build`: notebooks import the compiled library from dist/.
 //   5. The job itself. Ctrl-C stops it and everything it started.
@@ -94,11 +96,17 @@ function ensureNodeModules() {
 // 2. Jupyter -------------------------------------------------------------------------------------
 // The same search as src/jupyter/findJupyter.ts (which cannot be used before the build).
 
-/** Every `jupyter` worth trying, best first: ours, conda's, PATH's, Debian's, pip --user's. */
-function jupyterCandidates() {
+/** The project's own virtual environment, where `start` installs JupyterLab 4 and Notebook 7. */
+const VENV = path.join(root, '.venv');
+const VENV_BIN = path.join(VENV, process.platform === 'win32' ? 'Scripts' : 'bin');
+const VENV_PACKAGES = ['jupyterlab>=4,<5', 'notebook>=7,<8', 'nbconvert', 'nbclient'];
+
+/** Every `jupyter` worth trying, best first: ours, conda's, the .venv's (for start), PATH's, Debian's, pip --user's. */
+function jupyterCandidates(job) {
   const candidates = [];
   if (process.env.CONVLAB_JUPYTER) candidates.push(process.env.CONVLAB_JUPYTER);
   if (process.env.CONDA_PREFIX) candidates.push(path.join(process.env.CONDA_PREFIX, 'bin', 'jupyter'));
+  if (job === 'start') candidates.push(path.join(VENV_BIN, 'jupyter'));
   for (const dir of (process.env.PATH || '').split(path.delimiter))
     if (dir) candidates.push(path.join(dir, 'jupyter'));
   candidates.push(
@@ -106,7 +114,9 @@ function jupyterCandidates() {
     '/usr/local/bin/jupyter',
     path.join(os.homedir(), '.local', 'bin', 'jupyter'),
   );
-  return [...new Set(candidates)].filter((file) => fs.existsSync(file));
+  return [...new Set(candidates)].filter(
+    (file) => fs.existsSync(file) && (job === 'start' || !file.startsWith(VENV)),
+  );
 }
 
 /** Which Jupyter parts a `jupyter` command has, from `jupyter --version`; null if it does not run. */
@@ -123,23 +133,79 @@ function inspectJupyter(command) {
   };
 }
 
-/** What each job needs from Jupyter. */
-function satisfies(jupyter, job) {
+/** What each job needs from Jupyter (`start` takes the classic Notebook only as a last resort). */
+function satisfies(jupyter, job, { fallback = false } = {}) {
   if (!jupyter) return false;
-  if (job === 'start') return jupyter.lab || jupyter.notebook;
+  if (job === 'start') return fallback ? jupyter.lab || jupyter.notebook : jupyter.lab;
   if (job === 'course') return (jupyter.server || jupyter.notebook) && jupyter.nbconvert;
   // The tests run notebooks on `jupyter server`, open the classic Notebook in a browser, export HTML.
   return jupyter.server && jupyter.notebook && jupyter.nbconvert;
 }
 
-function findJupyter(job) {
+function findJupyter(job, options) {
   let fallback = null;
-  for (const candidate of jupyterCandidates()) {
+  for (const candidate of jupyterCandidates(job)) {
     const jupyter = inspectJupyter(candidate);
-    if (satisfies(jupyter, job)) return jupyter;
+    if (satisfies(jupyter, job, options)) return jupyter;
     fallback = fallback || jupyter;
   }
   return fallback;
+}
+
+/** A Python that can make virtual environments (venv and ensurepip both there), or null. */
+function pythonWithVenv() {
+  const pythons = [process.env.CONVLAB_PYTHON, 'python3', '/usr/bin/python3', 'python'].filter(Boolean);
+  return (
+    pythons.find(
+      (python) =>
+        spawnSync(python, ['-c', 'import venv, ensurepip'], { stdio: 'ignore', timeout: 30000 }).status === 0,
+    ) || null
+  );
+}
+
+/** Whether the public package index resolves (it does not on machines that reach only a mirror). */
+function publicIndexResolves() {
+  const lookup = "require('dns').lookup('pypi.org', (error) => process.exit(error ? 1 : 0))";
+  return spawnSync(process.execPath, ['-e', lookup], { timeout: 10000 }).status === 0;
+}
+
+/**
+ * JupyterLab 4 and Notebook 7 in the project's .venv, installed with pip: the Jupyter `npm start`
+ * opens. Returns it, or null where no virtual environment can be made.
+ */
+function ensureVenvJupyter() {
+  let python = pythonWithVenv();
+  if (!python && isDebianLike() && isRoot()) {
+    // Debian splits venv and ensurepip out of python3
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    run('apt-get', ['update'], { env });
+    run('apt-get', ['install', '-y', '--no-install-recommends', 'python3-venv'], { env });
+    python = pythonWithVenv();
+  }
+  if (!python) {
+    console.log('  no Python here can make a virtual environment (python3 -m venv)');
+    return null;
+  }
+  if (!fs.existsSync(path.join(VENV_BIN, 'python'))) run(python, ['-m', 'venv', VENV]);
+  // pip tries an unreachable index again and again (12 minutes instead of 30 s where only a mirror
+  // answers): once is enough when pypi.org does not even resolve.
+  const retries = publicIndexResolves() ? [] : ['--retries', '0'];
+  console.log(
+    `  installing ${VENV_PACKAGES.join(' ')} into .venv with pip` +
+      (retries.length ? ' (pypi.org does not resolve here: each index is asked once)' : '') +
+      '; about 30 s on a fast connection',
+  );
+  const started = Date.now();
+  run(path.join(VENV_BIN, 'python'), [
+    '-m',
+    'pip',
+    'install',
+    '--disable-pip-version-check',
+    ...retries,
+    ...VENV_PACKAGES,
+  ]);
+  console.log(`  installed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  return inspectJupyter(path.join(VENV_BIN, 'jupyter'));
 }
 
 function describe(jupyter) {
@@ -155,6 +221,20 @@ function ensureJupyter(job) {
     return jupyter;
   }
   console.log(jupyter ? `  ${describe(jupyter)} lacks what \`${job}\` needs` : '  no working Jupyter found');
+
+  if (job === 'start' && !onPath('conda') && !onPath('mamba')) {
+    const venv = ensureVenvJupyter();
+    if (satisfies(venv, job)) {
+      console.log(`  using ${describe(venv)}`);
+      return venv;
+    }
+    // no venv: the classic Notebook below, if it is all we can have
+    jupyter = findJupyter(job, { fallback: true });
+    if (satisfies(jupyter, job, { fallback: true })) {
+      console.log(`  using ${describe(jupyter)} (the classic Notebook: JupyterLab needs pip in a venv)`);
+      return jupyter;
+    }
+  }
 
   if (isDebianLike()) {
     if (!isRoot()) {
@@ -176,8 +256,8 @@ function ensureJupyter(job) {
     stop('Install Python 3 and JupyterLab (https://jupyter.org/install), then run this again.');
   }
 
-  jupyter = findJupyter(job);
-  if (!satisfies(jupyter, job))
+  jupyter = findJupyter(job, { fallback: true });
+  if (!satisfies(jupyter, job, { fallback: true }))
     stop('Jupyter was installed but is still not usable; see the messages above.');
   console.log(`  using ${describe(jupyter)}`);
   return jupyter;

@@ -20,8 +20,10 @@ export interface JupyterServer {
   token: string;
   /** The folder the server serves (session paths are relative to it); unknown for `connectServer`. */
   rootDir?: string;
-  /** Which front end runs: `server` (no UI), `notebook` (classic UI) or `lab`. */
+  /** Which front end runs: `server` (no UI), `notebook` (classic UI or Notebook 7) or `lab`. */
   app: JupyterApp;
+  /** The Jupyter install that runs it; unknown for `connectServer`. */
+  jupyter?: JupyterInstall;
   /** Settings for @jupyterlab/services calls. */
   settings: ServerConnection.ISettings;
   /** A URL to open in a browser, with the token, e.g. `browserUrl('notebooks/x.ipynb')`. */
@@ -161,6 +163,11 @@ async function launch(
     JUPYTER_PATH: [repoRoot, ...(options.kernelPaths ?? []), process.env.JUPYTER_PATH]
       .filter(Boolean)
       .join(path.delimiter),
+    // The course's settings (jupyter-config/): the convlab kernel is the default and first in the
+    // Launcher; JupyterLab asks no question about news and checks for no updates.
+    JUPYTER_CONFIG_PATH: [path.join(repoRoot, 'jupyter-config'), process.env.JUPYTER_CONFIG_PATH]
+      .filter(Boolean)
+      .join(path.delimiter),
     // kernel.json runs `node`: make it this Node, not whatever comes first on PATH.
     PATH: [path.dirname(process.execPath), process.env.PATH].filter(Boolean).join(path.delimiter),
   };
@@ -265,6 +272,7 @@ async function launch(
     token,
     rootDir: path.resolve(options.rootDir),
     app,
+    jupyter,
     settings,
     browserUrl: (relativePath = '') => `${url}${uiRoute(app, relativePath)}?token=${token}`,
     stop,

@@ -1,23 +1,33 @@
 /**
- * `convlab start`: JupyterLab (or the classic Notebook where JupyterLab is not installed) on the
- * course's notebooks, for a student. `npm start` ends here after installing what is missing.
+ * `convlab start`: JupyterLab 4 (Notebook 7 with --notebook; the classic Notebook where neither is
+ * installed) on the course's notebooks, for a student. `npm start` ends here after installing what
+ * is missing (scripts/bootstrap.js: the project's .venv).
  */
 import { spawn } from 'child_process';
 import * as path from 'path';
+import { inspectJupyter } from '../findJupyter';
 import { repoRoot } from '../server';
 import { exitOnSignals, isShuttingDown } from '../shutdown';
 import { Command, openServer, parseCommandLine } from './command';
 
-const usage = `usage: convlab start [--dir FOLDER] [--no-browser]
+const usage = `usage: convlab start [--notebook] [--dir FOLDER] [--no-browser]
 
-Starts JupyterLab (or the classic Notebook) on 127.0.0.1 with a random port and token, serving
-the course's notebooks with the convlab TypeScript kernel, and prints the address to open.
-Ctrl-C stops Jupyter and every kernel it started.
+Starts JupyterLab on 127.0.0.1 with a random port and token, serving the course's notebooks with
+the convlab TypeScript kernel (the default kernel), and prints the address to open. Ctrl-C stops
+Jupyter and every kernel it started.
 
 options:
+  --notebook      Notebook 7 (one notebook per tab) instead of JupyterLab
   --dir FOLDER    folder to serve (default: the repository's notebooks/)
   --no-browser    do not open a web browser (always the case under CI or without a display)
   -h, --help      show this help`;
+
+/** The project's .venv (bootstrap.js installs JupyterLab 4 and Notebook 7 there), if it has them. */
+function projectVenvJupyter() {
+  const bin = process.platform === 'win32' ? 'Scripts' : 'bin';
+  const jupyter = inspectJupyter(path.join(repoRoot, '.venv', bin, 'jupyter'));
+  return jupyter?.apps.lab ? jupyter : undefined;
+}
 
 /** Opening a browser needs one to exist: not under CI, and on Linux only with a display. */
 function canOpenBrowser(): boolean {
@@ -34,6 +44,7 @@ export const startCommand: Command = {
     const { values } = parseCommandLine('start', args, {
       dir: { type: 'string' },
       'no-browser': { type: 'boolean' },
+      notebook: { type: 'boolean' },
     });
     const rootDir = path.resolve(values.dir ?? path.join(repoRoot, 'notebooks'));
     // Ctrl-C is how a student stops Jupyter: a normal end, exit code 0.
@@ -41,11 +52,19 @@ export const startCommand: Command = {
 
     // Jupyter's own log goes to stderr: a kernel that fails to start explains itself there.
     const log = (line: string) => process.stderr.write(`[jupyter] ${line}\n`);
-    const server = await openServer('start', {}, { rootDir, app: 'lab', log });
+    const jupyter = process.env.CONVLAB_JUPYTER ? undefined : projectVenvJupyter();
+    const app = values.notebook ? 'notebook' : 'lab';
+    const server = await openServer('start', {}, { rootDir, app, log, ...(jupyter ? { jupyter } : {}) });
     // Jupyter itself runs with --no-browser; we open the URL printed below.
     const url = server.browserUrl();
+    const version = (name: string) =>
+      server.jupyter?.versions[name] ? ` ${server.jupyter.versions[name]}` : '';
     const name =
-      server.app === 'lab' ? 'JupyterLab' : server.app === 'notebook' ? 'Jupyter Notebook' : 'Jupyter Server';
+      server.app === 'lab'
+        ? `JupyterLab${version('jupyterlab')}`
+        : server.app === 'notebook'
+          ? `Jupyter Notebook${version('notebook')}`
+          : 'Jupyter Server';
     process.stdout.write(
       [
         '',
