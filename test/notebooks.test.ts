@@ -46,9 +46,11 @@ describe('the lecture notebooks (run on a real kernel)', function () {
     expect(await waitForNoMarkedProcesses(mark), 'Jupyter or kernel processes left behind').to.deep.equal([]);
   });
 
-  it("students' kernel list offers the convlab kernel, not the grader's sandbox kernel", async () => {
+  it("students' kernel list offers the convlab kernel, as the default, not the grader's sandbox kernel", async () => {
     const specs = await KernelSpecAPI.getSpecs(server!.settings);
     expect(Object.keys(specs.kernelspecs)).to.include('convlab').and.not.to.include('convlab-grade');
+    // jupyter-config/: the default decides what a new notebook and the Launcher's first tile run
+    expect(specs.default).to.equal('convlab');
   });
 
   it('there are notebooks, the welcome notebook first', () => {
