@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { inspect } from 'util';
 import { check, tensor } from '../src/index';
 
 describe('check (the notebooks’ ✓ lines)', () => {
@@ -15,5 +16,14 @@ describe('check (the notebooks’ ✓ lines)', () => {
   });
   it('throws naming what, the value got and the value expected', () => {
     expect(() => check('strided cell (0,2)', 88, 83)).to.throw('strided cell (0,2): got 88, expected 83');
+  });
+  it('Does a failed check print as the one line a student needs (tslab prints errors with console.error)?', () => {
+    let thrown: unknown;
+    try {
+      check('strided cell (0,2)', 88, 83);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(inspect(thrown)).to.equal('✗ strided cell (0,2): got 88, expected 83');
   });
 });

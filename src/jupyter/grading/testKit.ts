@@ -15,6 +15,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { CheckFailure } from '../../cnn/checkFailure';
 import { SandboxSettings, recordMime, sandboxSettingsFile, seal } from './recordChannel';
 import { RecordValue, Tolerance, compareValues, encodeValue } from './recordValues';
 
@@ -56,9 +57,9 @@ function checkLabel(fn: string, label: unknown): asserts label is string {
 /**
  * Sends `value` to the grader under `label` (a no-op outside grading). The grader compares it with
  * the value the teacher's solution recorded under the same label, within `tolerance` as the
- * teacher's test gave it. Returns the value.
+ * teacher's test gave it. Returns nothing, so that a hidden test's last `record(…)` prints nothing.
  */
-export function record<T>(label: string, value: T, tolerance?: Tolerance): T {
+export function record(label: string, value: unknown, tolerance?: Tolerance): void {
   checkLabel('record', label);
   const encoded = encodeValue(value, label);
   const sealKey = recordKey();
@@ -68,11 +69,11 @@ export function record<T>(label: string, value: T, tolerance?: Tolerance): T {
     const tslab = require('tslab') as typeof import('tslab');
     tslab.display.raw(recordMime, JSON.stringify(seal(sealKey, JSON.stringify(payload))));
   }
-  return value;
 }
 
 /**
- * A public test: throws an Error saying where `actual` and `expected` first differ (numbers within
+ * A public test: throws a CheckFailure (one line: `✗ label: at [i,j]: got 1, expected 0`) saying
+ * where `actual` and `expected` first differ (numbers within
  * `tolerance`, default atol 1e-5 + rtol 1e-4 · |expected|), prints `✓ label` when they agree, and
  * records `actual` for the grader either way.
  */
@@ -80,6 +81,6 @@ export function check(label: string, actual: unknown, expected: unknown, toleran
   checkLabel('check', label);
   record(label, actual, tolerance);
   const problem = compareValues(encodeValue(actual, label), encodeValue(expected, 'expected'), tolerance);
-  if (problem) throw new Error(`check '${label}' failed: ${problem}`);
+  if (problem) throw new CheckFailure(`${label}: ${problem}`);
   console.log(`✓ ${label}`);
 }
