@@ -550,6 +550,30 @@ describe('framesFigure', () => {
     expect(play.buttons[0].args[0]).to.equal(null);
   });
 
+  it('Does every panel title that changes between frames change with the slider?', () => {
+    const window = (row: number, col: number) => ({
+      name: `(${row},${col})`,
+      figure: sideBySide([
+        { title: `window at row ${row}, col ${col}`, matrix: [[row, col]] },
+        { title: 'filter', matrix: [[1, -1]] },
+      ]),
+    });
+    const fig = json(framesFigure([window(0, 0), window(2, 1)]));
+    const titles = (frame: { layout: { annotations: Array<{ text: string }> } }) =>
+      frame.layout.annotations.map((a) => a.text);
+    expect(titles(fig.frames[0])).to.include('window at row 0, col 0').and.include('filter');
+    expect(titles(fig.frames[1])).to.include('window at row 2, col 1').and.include('filter');
+    expect(titles(fig.frames[1])).not.to.include('window at row 0, col 0');
+    // panels whose titles never change leave the frames' layouts alone
+    const still = json(
+      framesFigure([
+        { name: 'a', matrix: [[0]] },
+        { name: 'b', matrix: [[1]] },
+      ]),
+    );
+    expect(still.frames[1]).not.to.have.property('layout');
+  });
+
   it('matrices share one colour range across frames', () => {
     const fig = json(
       framesFigure([

@@ -99,9 +99,17 @@ export function framesFigure(frames: FrameInput[], options: FramesFigureOptions 
     }
   });
 
+  // A frame carries the layout that changes from frame to frame: the main title, and the panel
+  // titles (annotations) of multi-panel figures, or the slider would leave them at frame 0's.
+  const annotationsChange = figures.some(
+    (f) => JSON.stringify(f.layout.annotations ?? []) !== JSON.stringify(figures[0].layout.annotations ?? []),
+  );
   const plotlyFrames: FigureFrame[] = figures.map((f, i) => {
     const frame: FigureFrame = { name: names[i], data: f.data };
-    if (f.layout.title !== undefined) frame.layout = { title: f.layout.title };
+    const layout: PlotlyObject = {};
+    if (f.layout.title !== undefined) layout.title = f.layout.title;
+    if (annotationsChange) layout.annotations = f.layout.annotations ?? [];
+    if (Object.keys(layout).length > 0) frame.layout = layout;
     return frame;
   });
   // jump straight to the frame: heatmaps cannot be tweened, and they must be redrawn
