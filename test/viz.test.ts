@@ -798,7 +798,9 @@ describe('figureHtml', () => {
     expect(html).to.contain(
       'Figure: heatmap 3×3 — edges &#38; &#34;lines&#34;. This interactive figure is drawn by JavaScript',
     );
-    expect(html).to.contain('Trust Notebook');
+    // the right way for each front end: JupyterLab has no File ▸ Trust Notebook
+    expect(html).to.contain('JupyterLab: command palette, Ctrl+Shift+C, “Trust Notebook”');
+    expect(html).to.contain('Notebook 7 and the classic Notebook: File ▸ Trust Notebook');
   });
 
   it('a </script> inside the figure cannot end the script early', () => {

@@ -3,6 +3,14 @@ import { readFileSync } from 'fs';
 import { describeFigure } from './describeFigure';
 import { checkJson, Figure, isFigure } from './figure';
 
+/**
+ * How to let a notebook's scripts run, for each front end: JupyterLab has the command in its palette
+ * only; Notebook 7 and the classic Notebook in the File menu. (HTML, because figures are HTML.)
+ */
+export const trustHint =
+  'trust the notebook (JupyterLab: command palette, Ctrl+Shift+C, “Trust Notebook”; Notebook 7 and the ' +
+  'classic Notebook: File ▸ Trust Notebook; or <code>jupyter trust notebook.ipynb</code>)';
+
 /** The npm package whose minified bundle is inlined: heatmaps, images, lines, sliders, dropdowns in 1.5 MB. */
 export const PLOTLY_PACKAGE = 'plotly.js-cartesian-dist-min';
 
@@ -80,8 +88,7 @@ export function figureHtml(figure: Figure, options: FigureHtmlOptions = {}): str
   const placeholder =
     `<div class="convlab-figure-placeholder" style="padding:1em;border:1px dashed #999;color:#555;font:13px sans-serif">` +
     `${escapeHtml(description)}. This interactive figure is drawn by JavaScript, which did not run here: ` +
-    `trust the notebook (Jupyter: File ▸ Trust Notebook, or <code>jupyter trust notebook.ipynb</code>) ` +
-    `or open it where scripts may run.</div>`;
+    `${trustHint} or open it where scripts may run.</div>`;
   const waitingText =
     'Waiting for plotly.js: it is inlined in the first figure the kernel showed. If this stays, that output ' +
     'is gone: run the notebook again from the top (or call resetPlotlyInline() and run this cell again).';

@@ -3,6 +3,7 @@ import { filters, FilterName } from '../cnn/filters';
 import { resolvePad } from '../cnn/shape';
 import { checkTensor, shapeString, Tensor } from '../cnn/tensor';
 import { MatrixLike, toRows } from './figure';
+import { trustHint } from './figureHtml';
 import { DIVERGING_SCALE, GRAY_SCALE } from './heatmap';
 
 /**
@@ -309,7 +310,7 @@ var waited = 0;
     title,
     `<div id="${id}-note" style="padding:1em;border:1px dashed #999;color:#555">Kernel playground: an editable ` +
       `3×3 kernel and the ${height}×${width} image correlated with it. It is drawn by JavaScript, which did not run ` +
-      `here: trust the notebook (File ▸ Trust Notebook) or open the exported HTML in a browser.</div>`,
+      `here: ${trustHint} or open the exported HTML in a browser.</div>`,
     `<div id="${id}-controls" style="display:none">`,
     `<div style="display:flex;gap:18px;align-items:flex-start;flex-wrap:wrap">`,
     `<div style="min-width:220px">`,
