@@ -591,6 +591,12 @@ describe('grading: output files', () => {
       'student,exercise,test,points,max,status\n"o""brien, <b>",arithmetic,add-tests,2,2,\n"o""brien, <b>",arithmetic,total,2,6,graded\n',
     );
   });
+  it('Does a student folder named like a formula reach grades.csv as text?', () => {
+    const formula = { ...grade, student: '=HYPERLINK("http://x","click")' };
+    expect(gradesCsv([formula]).split('\n')[1]).to.equal(
+      '"\'=HYPERLINK(""http://x"",""click"")",arithmetic,add-tests,2,2,',
+    );
+  });
   it('the feedback page escapes everything the student or the teacher wrote', () => {
     const html = feedbackHtml(grade.student, [grade]);
     expect(html).to.include('<h1>Feedback for o&#34;brien, &#60;b&#62;</h1>');

@@ -38,7 +38,9 @@ export interface ExerciseSummary {
 }
 
 function csvField(value: string | number): string {
-  const text = String(value);
+  // A field a spreadsheet would run as a formula (a student folder called `=HYPERLINK(…)`) is
+  // written as text.
+  const text = typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : String(value);
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

@@ -5,7 +5,8 @@
 // 1. Signals: `process.kill` may signal only the kernel itself (without bubblewrap, other kernels
 //    and the Jupyter server are the same user).
 // 2. Native code: the only addon that may load is zeromq's (tslab needs it), once, and then zeromq
-//    is out of reach of the code that follows (binding `ipc://PATH` unlinks PATH).
+//    is out of reach of the code that follows (binding `ipc://PATH` unlinks PATH); Node's own
+//    sockets (net, dgram) refuse to open.
 // 3. Forbidden functions (settings.forbidden, from the exercise's metadata): the library functions
 //    an exercise teaches answer only calls made on behalf of the teacher's cells. See below.
 // 4. File watches TypeScript sets on folders the permission model hides get a silent watcher.
@@ -22,6 +23,7 @@ const apply = Reflect.apply;
 const construct = Reflect.construct;
 const defineProperty = Object.defineProperty;
 const OriginalError = Error;
+const OriginalRegExp = RegExp;
 const captureStackTrace = Error.captureStackTrace;
 const startsWith = String.prototype.startsWith;
 const endsWith = String.prototype.endsWith;
@@ -89,8 +91,30 @@ function isZeromq(request, parent) {
   }
 }
 function forgetZeromq() {
-  for (const file of Object.keys(require.cache))
-    if (apply(includes, file, [zeromqFolder])) delete require.cache[file];
+  const isZeromqModule = (module) => module && apply(includes, String(module.filename), [zeromqFolder]);
+  for (const file of Object.keys(require.cache)) {
+    const module = require.cache[file];
+    // tslab's module lists zeromq among its children: a way back to it (the red team found it)
+    if (module && Array.isArray(module.children))
+      module.children = module.children.filter((child) => !isZeromqModule(child));
+    if (isZeromqModule(module)) delete require.cache[file];
+  }
+}
+
+// Sockets of Node's own (net, http, fetch, dgram): a notebook needs none, and without bubblewrap
+// they would reach the network, the Jupyter server and other kernels; `listen` on a path would even
+// create files where the permission model says "write nowhere" (the red team found it).
+const net = require('net');
+const dgram = require('dgram');
+for (const [prototype, name] of [
+  [net.Socket.prototype, 'connect'],
+  [net.Server.prototype, 'listen'],
+  [dgram.Socket.prototype, 'bind'],
+  [dgram.Socket.prototype, 'send'],
+]) {
+  freeze(prototype, name, function refused() {
+    throw denied('a grading kernel may not open network connections or sockets');
+  });
 }
 
 // 3. Forbidden functions -------------------------------------------------------------------------
@@ -158,6 +182,8 @@ if (forbidden.length > 0) {
     'isNative',
     'getEnclosingLineNumber',
     'getEnclosingColumnNumber',
+    'getLineNumber',
+    'getColumnNumber',
   ])
     frameMethods[name] = site[name];
   const call = (frame, name) => apply(frameMethods[name], frame, []);
@@ -179,7 +205,7 @@ if (forbidden.length > 0) {
     const file = call(frame, 'getFileName');
     // no file: a built-in (Array.prototype.map); code made by eval or new Function is marked isEval
     if (file === undefined || file === null || file === '') return 'trusted';
-    if (file === TEACHER_CELL) return 'teacher';
+    if (apply(startsWith, file, [TEACHER_CELL])) return 'teacher';
     if (apply(startsWith, file, ['node:'])) return 'trusted';
     if (file === __filename) return 'trusted';
     if (apply(includes, file, [`${path.sep}..`])) return 'untrusted';
@@ -189,9 +215,40 @@ if (forbidden.length > 0) {
     return 'untrusted';
   }
 
-  function calledForTeacher(above) {
+  /** The code of each teacher cell the kernel ran, by script name (for the call-site check below). */
+  const teacherCode = new Map();
+  const mapGet = Map.prototype.get;
+  const mapSet = Map.prototype.set;
+  const split = String.prototype.split;
+  const slice = String.prototype.slice;
+  const regexExec = RegExp.prototype.exec;
+
+  /**
+   * Whether a teacher cell's call at this frame names the function: `cl.conv2d(…)`, `conv2d(…)` or
+   * TypeScript's `(0, dist_1.conv2d)(…)`. A student who aliases the function (`const convForward =
+   * cl.conv2d`) is called by the teacher's test under the exercise's name, and is refused.
+   */
+  function callSiteNames(frame, name) {
+    const code = apply(mapGet, teacherCode, [call(frame, 'getFileName')]);
+    if (typeof code !== 'string') return false;
+    const lines = apply(split, code, ['\n']);
+    const line = lines[call(frame, 'getLineNumber') - 1];
+    if (typeof line !== 'string') return false;
+    const text = apply(slice, line, [call(frame, 'getColumnNumber') - 1]);
+    const named = new OriginalRegExp(`^(?:\\(0,\\s*)?(?:[\\w$]+\\.)*${name}(?![\\w$])`);
+    return apply(regexExec, named, [text]) !== null;
+  }
+
+  function calledForTeacher(above, name) {
     const frames = stackFrames(above);
     if (!frames) return false;
+    // the direct caller (past built-ins): a teacher cell must call the function by its name
+    for (let i = 0; i < frames.length; i++) {
+      const file = call(frames[i], 'getFileName');
+      if (file === undefined || file === null || file === '') continue;
+      if (kindOf(frames[i]) === 'teacher' && !callSiteNames(frames[i], name)) return false;
+      break;
+    }
     let outermost = null;
     for (let i = 0; i < frames.length; i++) {
       const kind = kindOf(frames[i]);
@@ -228,7 +285,7 @@ if (forbidden.length > 0) {
       if (!isForbiddenName(name) || guardedFunctions.has(descriptor.value)) continue;
       const original = descriptor.value;
       const guarded = function (...args) {
-        if (!calledForTeacher(guarded)) {
+        if (!calledForTeacher(guarded, name)) {
           throw denied(
             `${name} is one of the functions this exercise asks you to write, so your code may not ` +
               "call the library's version in a graded run (the teacher's tests still do)",
@@ -270,6 +327,7 @@ if (forbidden.length > 0) {
 
   // vm: the one call tslab makes per cell gets the cell's name; every other call is a student's.
   let pendingCell = null;
+  let teacherCellCount = 0;
   const rawRunInThisContext = vm.runInThisContext;
   const executorFile = `${path.sep}tslab${path.sep}dist${path.sep}executor.js`;
   const withName = (options, filename) =>
@@ -279,8 +337,12 @@ if (forbidden.length > 0) {
       const frames = stackFrames(runInThisContext); // [its caller, …]
       const caller = frames && frames[0] && call(frames[0], 'getFileName');
       if (typeof caller === 'string' && apply(endsWith, caller, [executorFile])) {
-        const name = pendingCell;
+        let name = pendingCell;
         pendingCell = null;
+        if (name === TEACHER_CELL) {
+          name = `${TEACHER_CELL}:${++teacherCellCount}`;
+          apply(mapSet, teacherCode, [name, String(code)]);
+        }
         return apply(rawRunInThisContext, vm, [code, withName(options, name)]);
       }
     }
@@ -294,10 +356,21 @@ if (forbidden.length > 0) {
     });
   }
   const RawScript = vm.Script;
-  freeze(vm, 'Script', function Script(code, options) {
+  function Script(code, options) {
     if (!new.target) throw new TypeError("Class constructor Script cannot be invoked without 'new'");
     return construct(RawScript, [code, withName(options, STUDENT_CODE)], RawScript);
-  });
+  }
+  freeze(vm, 'Script', Script);
+  // A script's prototype chain leads back to the classes that compile without the wrapper
+  // (`Object.getPrototypeOf(new vm.Script('0')).constructor`, and vm's internal ContextifyScript
+  // one level up): those doors close too.
+  freeze(RawScript.prototype, 'constructor', Script);
+  const contextifyPrototype = Object.getPrototypeOf(RawScript.prototype);
+  if (contextifyPrototype && contextifyPrototype !== Object.prototype) {
+    freeze(contextifyPrototype, 'constructor', function ContextifyScript() {
+      throw denied('a grading kernel may compile code only as a cell');
+    });
+  }
   // process.binding('contextify') would reach V8's compiler without vm.
   freeze(process, 'binding', function binding(name) {
     throw denied(`process.binding('${name}') is not available in a grading kernel`);
