@@ -480,7 +480,8 @@ describe('grading: scores', () => {
     wrongHidden.parts[3].records[1].value = 41;
     expect(points(wrongHidden)).to.deep.equal([2, 0, 1]);
     const scores = scoreTests(source, teacher, wrongHidden, scrub);
-    expect(scores[1].message).to.equal("hidden tests: 'mul(7, 6)': wrong value");
+    // a hidden label can name hidden inputs: the student reads its number
+    expect(scores[1].message).to.equal('hidden tests: value 2 of 2: wrong value');
     expect(scores[1].title).to.equal('mul multiplies');
   });
   it('Do extra, missing, unopenable or renamed records, or a part that did not run, count as a pass? No', () => {

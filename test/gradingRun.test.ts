@@ -247,7 +247,7 @@ describe('convlab grade (real Jupyter server, sandboxed kernels, --jobs 2)', fun
     expect(message('signalsOthers', 'add-tests')).to.equal(
       'tests: raised Error (run the tests cell in your notebook to see the message)',
     );
-    expect(message('lookupTable', 'add-tests')).to.equal("hidden tests: 'add(10, 32)': wrong value");
+    expect(message('lookupTable', 'add-tests')).to.equal('hidden tests: value 1 of 2: wrong value');
     expect(message('callsForbidden', 'add-tests')).to.equal(
       "tests: called one of the library functions this exercise asks you to write: in a graded run they refuse your code's calls",
     );
@@ -360,7 +360,8 @@ describe('convlab grade (real Jupyter server, sandboxed kernels, --jobs 2)', fun
           );
     }
     const page = fs.readFileSync(path.join(out(), 'feedback', 'lookupTable.html'), 'utf8');
-    expect(page).to.include('hidden tests: &#39;add(10, 32)&#39;: wrong value');
+    expect(page).to.include('hidden tests: value 1 of 2: wrong value');
+    expect(page).not.to.include('add(10, 32)');
     expect(page).to.include('<h2>arithmetic <span class="points">0 / 6</span></h2>');
   });
 

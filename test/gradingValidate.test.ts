@@ -100,7 +100,7 @@ describe('convlab validate (real Jupyter server, sandboxed kernels)', function (
     expect(report).to.deep.equal([
       '✓ arithmetic: solution 6/6, released 0/6',
       '✗ clock: solution 0/1, released 0/1',
-      "    solution fails test 'f-tests' on a second run: hidden tests: 'now': wrong value",
+      "    solution fails test 'f-tests' on a second run: hidden tests: value 1 of 1: wrong value",
       '✗ freebie: solution 1/1, released 1/1',
       "    test 'f-tests' gives 1 point(s) to the released (unsolved) notebook",
     ]);

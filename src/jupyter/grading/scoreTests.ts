@@ -73,10 +73,13 @@ function errorMessage(error: ErrorOutput | undefined, part: 'public' | 'hidden')
 /** The first recorded value that differs from the teacher's, in words; undefined when none does. */
 function firstMismatch(expected: PartResult, actual: PartResult, where: string): string | undefined {
   const hidden = expected.part === 'hidden';
+  // A hidden label can name the hidden inputs (shapes, seeds): the student reads its number instead.
+  const name = (i: number) =>
+    hidden ? `value ${i + 1} of ${expected.records.length}` : `'${expected.records[i].label}'`;
   for (let i = 0; i < expected.records.length; i++) {
     const want = expected.records[i];
     const got = actual.records[i];
-    if (!got || got.label !== want.label) return `${where}: no value recorded for '${want.label}'`;
+    if (!got || got.label !== want.label) return `${where}: no value recorded for ${name(i)}`;
     let problem: string | undefined;
     try {
       problem = compareValues(got.value, want.value, {
@@ -87,7 +90,7 @@ function firstMismatch(expected: PartResult, actual: PartResult, where: string):
     } catch {
       problem = 'the recorded value is malformed';
     }
-    if (problem) return `${where}: '${want.label}': ${problem}`;
+    if (problem) return `${where}: ${name(i)}: ${problem}`;
   }
   if (actual.records.length > expected.records.length)
     return `${where}: more values recorded than the tests make`;
