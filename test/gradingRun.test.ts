@@ -1,7 +1,7 @@
 /**
  * `convlab grade` end to end on a class of generated submissions: honest, partial and gaming students
  * (test/submissions/arithmetic.ts) and the attack suite (test/submissions/attacks.ts), all in one run
- * on a real Jupyter server, sandboxed tslab kernels two at a time. Every attack scores 0, the honest
+ * on a real Jupyter server, sandboxed tslab kernels three at a time. Every attack scores 0, the honest
  * student full marks; the teacher's files are byte for byte the same; no process, sandbox folder or
  * control group is left. The run's wall time and the grader's peak memory are printed. A second run,
  * on two servers of our own (--server ×2), checks that grades do not change.
@@ -108,7 +108,7 @@ function handIn(dir: string, submissions: string, names: string[]): void {
 const pointsOf = (grades: SubmissionGrade[], student: string, exercise = 'arithmetic') =>
   grades.find((g) => g.student === student && g.exercise === exercise)!;
 
-describe('convlab grade (real Jupyter server, sandboxed kernels, --jobs 2)', function () {
+describe('convlab grade (real Jupyter server, sandboxed kernels, --jobs 3)', function () {
   this.timeout(600_000);
   let dir: string;
   let mark: string;
@@ -152,8 +152,9 @@ describe('convlab grade (real Jupyter server, sandboxed kernels, --jobs 2)', fun
         path.join(dir, 'submissions'),
         '--out',
         out(),
+        // three at a time on two cores: most of an attack's time is spent waiting (timeouts, restarts)
         '--jobs',
-        '2',
+        '3',
         '--timeout',
         '8',
         '--max-output',

@@ -228,6 +228,8 @@ export async function openGradingSession(command: string, values: GradingValues)
     },
     close: async () => {
       await Promise.all(servers.map((server) => server.stop()));
+      // a launcher Jupyter killed outright leaves its (empty) control group behind
+      spawnSync(process.execPath, [gradingLauncher, '--sweep'], { timeout: 30_000 });
     },
   };
 }

@@ -208,6 +208,11 @@ export async function runGradingNotebook(
 
     const stoppedEarly = run.cellsRun < countCodeCells(attemptNotebook);
     if (!stoppedEarly) break;
+    // A flood comes back in every fresh kernel (a timer started by a solution cell): stop here.
+    if (stopped?.reason === 'output') {
+      notRunReason = 'the kernel was stopped: it sent more output than a grading kernel may';
+      break;
+    }
     const stopper = run.failures[run.failures.length - 1]?.cellIndex;
     if (stopper === undefined) break;
     if (!isTestPart(attemptNotebook.cells[stopper])) stoppers.add(indexes[stopper]);
@@ -225,7 +230,7 @@ export async function runGradingNotebook(
           notRunReason || lastStartError
             ? {
                 output_type: 'error',
-                ename: notRunReason ? 'SubmissionTimeout' : 'KernelError',
+                ename: notRunReason ? 'NotRun' : 'KernelError',
                 evalue: notRunReason || `the kernel did not start: ${lastStartError}`,
                 traceback: [],
               }

@@ -102,7 +102,7 @@ function partProblem(expected: PartResult, actual: PartResult | undefined): stri
   const where = expected.part === 'hidden' ? 'hidden tests' : 'tests';
   if (!actual || actual.status === 'not-run') {
     const why =
-      actual?.error?.ename === 'SubmissionTimeout'
+      actual?.error?.ename === 'NotRun'
         ? `: ${actual.error.evalue}`
         : actual?.error?.ename === 'KernelError'
           ? ': the kernel did not start'

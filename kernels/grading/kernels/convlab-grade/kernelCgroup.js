@@ -185,4 +185,14 @@ function tryRmdir(group) {
   }
 }
 
-module.exports = { createKernelCgroup };
+/**
+ * Removes the groups of launchers that are gone: a launcher killed outright (SIGKILL, as Jupyter
+ * ends a kernel that does not stop in time) cannot remove its own. The grader calls this when it is
+ * done (`launch.js --sweep`); each new launcher does it too.
+ */
+function sweepKernelCgroups() {
+  const where = parents();
+  if (where) [...new Set([where.memory, where.pids])].forEach(sweep);
+}
+
+module.exports = { createKernelCgroup, sweepKernelCgroups };

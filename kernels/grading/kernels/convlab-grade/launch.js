@@ -24,13 +24,13 @@
 // clean environment, a V8 heap limit.
 //
 // `node launch.js --probe` prints which protections this machine can give, as JSON (the grader
-// asks once per run).
+// asks once per run); `node launch.js --sweep` removes the control groups of launchers that are gone.
 'use strict';
 const { execFileSync, spawn, spawnSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { createKernelCgroup } = require('./kernelCgroup');
+const { createKernelCgroup, sweepKernelCgroups } = require('./kernelCgroup');
 const { startKernelProxy } = require('./kernelProxy');
 const { seccompFilter } = require('./seccompFilter');
 
@@ -191,6 +191,10 @@ if (process.argv[2] === '--probe') {
   process.stdout.write(JSON.stringify(probe()) + '\n');
   process.exit(0);
 }
+if (process.argv[2] === '--sweep') {
+  sweepKernelCgroups();
+  process.exit(0);
+}
 
 // Start ----------------------------------------------------------------------------------------
 
@@ -273,7 +277,8 @@ if (settings.boundary === 'bubblewrap') {
   // sh puts itself into the control group, then becomes bwrap: everything bwrap starts is inside.
   // bwrap starts with SIGINT ignored: Jupyter interrupts by signalling our process group, which
   // holds bwrap, and bwrap would die of it. The interrupt is passed to the kernel below.
-  const joinGroup = 'for f in $CONVLAB_CGROUP_PROCS; do echo $$ > "$f" || exit 97; done; trap "" INT; exec "$@"';
+  const joinGroup =
+    'for f in $CONVLAB_CGROUP_PROCS; do echo $$ > "$f" || exit 97; done; trap "" INT; exec "$@"';
   const seccompFd = filter ? fs.openSync(path.join(sandbox, 'seccomp.bpf'), 'r') : 'ignore';
   kernel = spawn('/bin/sh', ['-c', joinGroup, 'sh', bwrapCommand, ...args], {
     cwd: sandbox,
