@@ -52,6 +52,9 @@ model.fit(train.x, data.trainY, {
     costSum += record.cost;
     rightSum += record.accuracy;
     const seen = record.batch + 1;
+    // a live bar only on a terminal: in a pipe or a log (`npm run example:lenet | tee log`) the
+    // thousands of \r redraws would all be kept; the epoch lines below say enough there
+    if (!process.stderr.isTTY) return;
     process.stderr.write(
       `\repoch ${record.epoch + 1}/${epochs} ${bar(seen, batchesPerEpoch)} ${seen}/${batchesPerEpoch}` +
         ` cost ${(costSum / seen).toFixed(4)} accuracy ${((100 * rightSum) / seen).toFixed(2)}% ${seconds(epochStarted)} `,
@@ -59,7 +62,7 @@ model.fit(train.x, data.trainY, {
   },
   onEpoch(record) {
     epochTimes.push((Date.now() - epochStarted) / 1000);
-    process.stderr.write('\n');
+    if (process.stderr.isTTY) process.stderr.write('\n');
     console.log(
       `epoch ${record.epoch + 1}: learning rate ${record.learningRate}, cost ${record.cost.toFixed(4)}, ` +
         `train accuracy ${(100 * record.accuracy).toFixed(2)}%, held-out accuracy ${(100 * record.validationAccuracy!).toFixed(2)}% ` +
