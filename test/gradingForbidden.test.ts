@@ -79,7 +79,9 @@ describe('grading kernel: forbidden functions and closed doors (guard.js, real k
   let server: JupyterServer;
   let lines: string[] = [];
 
+  const consoleDebug = console.debug;
   before(async function () {
+    console.debug = () => undefined; // @jupyterlab/services says "Starting WebSocket" on debug
     const boundary = probeBoundary();
     server = await startServer({ rootDir: repoRoot, kernelPaths: [gradingKernelPath] });
     const notebook: Notebook = {
@@ -116,6 +118,7 @@ describe('grading kernel: forbidden functions and closed doors (guard.js, real k
   });
 
   after(async () => {
+    console.debug = consoleDebug;
     await server?.stop();
   });
 
