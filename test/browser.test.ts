@@ -38,7 +38,12 @@ interface ClassicJupyter {
   };
 }
 
-const PLOTLY_MIME = 'application/vnd.plotly.v1+json';
+/** A figure output: show() sends HTML that draws itself (a div of class convlab-figure). */
+const isFigureOutput = (output: object) =>
+  'data' in output &&
+  /class="convlab-figure"/.test(
+    String((output as { data: Record<string, unknown> }).data['text/html'] ?? ''),
+  );
 
 /** Lets the page reach only this machine; returns the URLs it tried to fetch from elsewhere. */
 async function blockOutsideRequests(page: Page): Promise<string[]> {
@@ -113,7 +118,7 @@ describe('figures in a real browser (Chromium)', function () {
     expect(run.failures).to.deep.equal([]);
     expectedFigures = run.notebook.cells
       .flatMap((cell) => (cell.cell_type === 'code' ? cell.outputs : []))
-      .filter((output) => 'data' in output && PLOTLY_MIME in output.data).length;
+      .filter(isFigureOutput).length;
     expect(expectedFigures, 'figures in the welcome notebook').to.be.at.least(1);
 
     const executed = path.join(dir, 'executed', WELCOME);

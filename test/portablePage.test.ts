@@ -4,6 +4,7 @@
  */
 import { expect } from 'chai';
 import { portablePage } from '../src/jupyter/exportHtml';
+import { plotlyJs } from '../src/viz/figureHtml';
 
 const figureScript = 'var price = "$5 and $6"; if (a < b && c) { Plotly.newPlot(div, data); }';
 const page = `<!DOCTYPE html>
@@ -52,5 +53,14 @@ describe('portablePage (exported HTML that works anywhere, offline)', () => {
   it("drops MathJax, its configuration and require.js, whether from Debian's file:// or a CDN", () => {
     expect(out).not.to.match(/MathJax\.js|require\.min\.js|x-mathjax-config/);
     expect(out.match(/<script/g)).to.have.length(1);
+  });
+  it('Does a page with figures get plotly.js once, at the top of its body, and a page without none?', () => {
+    const withFigure = page.replace('<body>', '<body>\n<div id="f" class="convlab-figure"></div>');
+    const exported = portablePage(withFigure);
+    const bundle = plotlyJs().slice(0, 300);
+    expect(exported.split(bundle)).to.have.length(2);
+    expect(exported.indexOf(bundle)).to.be.lessThan(exported.indexOf('class="convlab-figure"'));
+    expect(portablePage(exported).split(bundle)).to.have.length(2); // exporting again adds nothing
+    expect(out).not.to.include(bundle);
   });
 });

@@ -8,17 +8,8 @@ import { inspect } from 'util';
 import { expect } from 'chai';
 import * as fs from 'fs';
 import * as path from 'path';
-import {
-  DisplayData,
-  Figure,
-  heatmap,
-  plotlyInlined,
-  plotlyJs,
-  PLOTLY_MIME,
-  resetPlotlyInline,
-  show,
-  tslabDisplayWriter,
-} from '../src/index';
+import { DisplayData, Figure, heatmap, plotlyJs, show, tslabDisplayWriter } from '../src/index';
+import { plotlyAssetPath } from '../src/viz/figureHtml';
 
 const tslabDist = path.dirname(require.resolve('tslab/dist/jupyter.js'));
 const tslabVersion = (
@@ -73,11 +64,9 @@ describe('show()', () => {
   beforeEach(() => {
     sent = [];
     jupyter.lastWriteDisplayData = (content: DisplayData, update: boolean) => sent.push({ content, update });
-    resetPlotlyInline();
   });
   afterEach(() => {
     jupyter.lastWriteDisplayData = null;
-    resetPlotlyInline();
   });
 
   const html = (i: number) => sent[i].content.data['text/html'] as string;
@@ -88,14 +77,14 @@ describe('show()', () => {
     expect(tslabDisplayWriter()).to.equal(null);
   });
 
-  it('one display_data bundle per figure: Plotly JSON, HTML, one line of text', () => {
+  it('one display_data bundle per figure: HTML and one line of text, no Plotly JSON', () => {
     const returned = show(figure);
     expect(returned).to.equal(undefined); // nothing for tslab to print under the figure
     expect(sent).to.have.length(1);
     const { content, update } = sent[0];
     expect(update).to.equal(false);
-    expect(Object.keys(content.data)).to.deep.equal([PLOTLY_MIME, 'text/html', 'text/plain']);
-    expect(JSON.parse(JSON.stringify(content.data[PLOTLY_MIME]))).to.deep.equal(figure);
+    // application/vnd.plotly.v1+json would hand the figure to jupyterlab-plotly where it is installed
+    expect(Object.keys(content.data)).to.deep.equal(['text/html', 'text/plain']);
     expect(content.data['text/plain']).to.equal('Figure: heatmap 3×3');
     expect(content.transient.display_id).to.be.a('string').and.not.equal('');
     expect(content.metadata).to.deep.equal({});
@@ -108,52 +97,33 @@ describe('show()', () => {
     expect(html(0)).to.contain('document.getElementById(id)');
   });
 
-  it('plotly.js is inlined in the first bundle only', () => {
-    show(figure);
+  it('Does any figure carry plotly.js? No: each loads it from the page or the Jupyter server', () => {
     show(figure);
     show(figure);
     const bundle = plotlyJs();
-    expect(html(0)).to.contain(bundle);
-    expect(html(1)).to.not.contain(bundle.slice(0, 500));
-    expect(html(2)).to.not.contain(bundle.slice(0, 500));
-    expect(html(1).length).to.be.lessThan(10_000);
-    expect(plotlyInlined()).to.equal(true);
+    for (let i = 0; i < 2; i++) {
+      expect(html(i)).to.not.contain(bundle.slice(0, 500));
+      expect(html(i).length).to.be.lessThan(10_000);
+      expect(html(i)).to.contain(JSON.stringify(plotlyAssetPath));
+      expect(html(i)).to.contain('convlabLoadPlotly().then(');
+    }
   });
 
-  it('resetPlotlyInline() makes the next figure carry plotly.js again', () => {
-    show(figure);
-    resetPlotlyInline();
-    show(figure);
-    expect(html(1)).to.contain(plotlyJs());
-  });
-
-  it('{ id }: plotly.js goes in an output of its own, the figure gets the id, update() replaces it', () => {
+  it('{ id }: the figure gets the id, update() replaces it with the same two MIME types', () => {
     const handle = show(figure, { id: 'anim' });
     expect(handle.id).to.equal('anim');
-    expect(sent).to.have.length(2);
-    // an update replaces its output: the library must not live in an output that will be updated
-    expect(Object.keys(sent[0].content.data)).to.deep.equal(['text/html', 'text/plain']);
-    expect(html(0)).to.contain(plotlyJs());
-    expect(sent[0].content.transient.display_id).to.not.equal('anim');
-    expect(sent[1].content.transient.display_id).to.equal('anim');
-    expect(html(1)).to.not.contain(plotlyJs().slice(0, 500));
-
+    expect(sent).to.have.length(1);
+    expect(sent[0].content.transient.display_id).to.equal('anim');
     const next = heatmap([[5]]);
     expect(handle.update(next)).to.equal(undefined); // a cell ending in update() prints nothing
-    expect(sent).to.have.length(3);
-    expect(sent[2].update).to.equal(true);
-    expect(sent[2].content.transient.display_id).to.equal('anim');
-    expect(sent[2].content.data[PLOTLY_MIME]).to.deep.equal(next);
-    expect(sent[2].content.data['text/plain']).to.equal('Figure: heatmap 1×1');
-  });
-
-  it('{ id } after plotly.js was sent: a single message; { id, update: true } updates', () => {
-    show(figure);
-    show(figure, { id: 'second' });
     expect(sent).to.have.length(2);
-    show(heatmap([[2]]), { id: 'second', update: true });
+    expect(sent[1].update).to.equal(true);
+    expect(sent[1].content.transient.display_id).to.equal('anim');
+    expect(Object.keys(sent[1].content.data)).to.deep.equal(['text/html', 'text/plain']);
+    expect(html(1)).to.contain('"z":[[5]]');
+    expect(sent[1].content.data['text/plain']).to.equal('Figure: heatmap 1×1');
+    show(heatmap([[2]]), { id: 'anim', update: true });
     expect(sent[2]).to.deep.include({ update: true });
-    expect(sent[2].content.transient.display_id).to.equal('second');
   });
 
   it('the handle prints as one line in a notebook', () => {
@@ -164,7 +134,6 @@ describe('show()', () => {
   it('outside a running cell it says where show() works', () => {
     jupyter.lastWriteDisplayData = null;
     expect(() => show(figure)).to.throw(/show: there is no notebook to draw in: .*tslab kernel.*figureHtml/);
-    expect(plotlyInlined()).to.equal(false);
   });
 
   it('bad input: not a figure, update without id, empty id', () => {
@@ -191,21 +160,19 @@ describe('show()', () => {
       jupyter.lastWriteDisplayData = null;
     });
 
-    it("falls back to tslab's public display.html, plotly.js in the first figure", () => {
+    it("falls back to tslab's public display.html, one display per figure", () => {
       show(figure);
       show(figure);
       expect(shown.map((s) => s.display)).to.deep.equal([0, 1]);
-      expect(shown[0].html).to.contain(plotlyJs());
       expect(shown[1].html).to.match(/^<div id="convlab-figure-/);
-      expect(shown[1].html).to.not.contain(plotlyJs().slice(0, 500));
     });
 
     it('updates go to the same public display', () => {
       const handle = show(figure, { id: 'live' });
       handle.update(heatmap([[3]]));
-      // [0] is plotly.js on its own display, then the figure and its update on one display
-      expect(shown.map((s) => s.display)).to.deep.equal([0, 1, 1]);
-      expect(shown[2].html).to.contain('"z":[[3]]');
+      // the figure and its update on one display
+      expect(shown.map((s) => s.display)).to.deep.equal([0, 0]);
+      expect(shown[1].html).to.contain('"z":[[3]]');
       expect(() => show(figure, { id: 'never-shown', update: true })).to.throw(
         /show: no figure with id "never-shown"/,
       );

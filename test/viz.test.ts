@@ -807,8 +807,17 @@ describe('figureHtml', () => {
     const html = figureHtml(fig, { divId: 'fig-1' });
     expect(html.match(/<\/script/gi)).to.have.length(1);
     const script = html.slice(html.indexOf('<script'), html.lastIndexOf('</script>'));
-    const figureJson = script.slice(script.indexOf('var figure = ') + 13, script.indexOf(';\n  var waited'));
+    const figureJson = script.slice(
+      script.indexOf('var figure = ') + 13,
+      script.indexOf(';\n  function convlabLoadPlotly'),
+    );
     expect(JSON.parse(figureJson.replace(/<\\\//g, '</')).layout.title.text).to.equal('a </script> title');
+  });
+
+  it("Is the figure's script valid JavaScript (a browser would refuse all of it otherwise)?", () => {
+    const html = figureHtml(fig, { divId: 'fig-1' });
+    const script = html.slice(html.indexOf('>', html.indexOf('<script')) + 1, html.lastIndexOf('</script>'));
+    expect(() => new Function(script)).not.to.throw();
   });
 
   it('includePlotly puts the plotly.js bundle in, verbatim, once', () => {

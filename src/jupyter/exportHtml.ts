@@ -1,6 +1,6 @@
 /**
  * Static pages from executed notebooks: `jupyter nbconvert --to html` per notebook (outputs kept
- * as they are, so the Plotly figures' inlined plotly.js draws them offline; maths typeset at export
+ * as they are; plotly.js inlined once per page so the figures draw offline; maths typeset at export
  * so that it needs no MathJax either), signing the executed
  * copies so they open trusted in Jupyter, and an index page linking them all.
  */
@@ -9,6 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { JupyterInstall } from './findJupyter';
 import { Notebook, cellSource, readNotebook } from './notebookFormat';
+import { plotlyScriptTag } from '../viz/figureHtml';
 import { typesetMath } from './typesetMath';
 
 function runOrThrow(what: string, command: string, args: string[]): void {
@@ -51,15 +52,24 @@ export function exportHtml(jupyter: JupyterInstall, files: string[], outDir: str
 }
 
 /**
- * A page that works anywhere, offline: maths typeset to SVG (typesetMath.ts), and the scripts that
- * nbconvert loads from outside the page dropped. They are MathJax, no longer needed, and require.js,
- * which nothing on these pages needs (plotly.js then defines a global `Plotly`, as our figures
- * expect either way); as file:///usr/share/… (Debian) or CDN URLs they work on one machine at best.
+ * A page that works anywhere, offline: maths typeset to SVG (typesetMath.ts), plotly.js inlined once
+ * at the top of the body when the page has figures (outputs never carry it: in Jupyter the page loads
+ * it from the server, see figureHtml.ts), and the scripts that nbconvert loads from outside the page
+ * dropped. They are MathJax, no longer needed, and require.js, which nothing on these pages needs
+ * (plotly.js then defines a global `Plotly`, as our figures expect); as file:///usr/share/… (Debian)
+ * or CDN URLs they work on one machine at best.
  */
 export function portablePage(html: string): string {
-  return typesetMath(html)
+  const page = typesetMath(html)
     .replace(/<script type="text\/x-mathjax-config">[\s\S]*?<\/script>\s*/g, '')
     .replace(/<script src="[^"]*\/(MathJax\.js|require(\.min)?\.js)(\?[^"]*)?">\s*<\/script>\s*/g, '');
+  const hasFigures = /class="convlab-(figure|kernel-playground)"/.test(page);
+  if (!hasFigures || page.includes('convlab-plotly-inline')) return page;
+  // a function, so that `$` patterns in plotly.js are not read as replacement patterns
+  return page.replace(
+    /<body[^>]*>/,
+    (body) => `${body}\n<div id="convlab-plotly-inline" hidden></div>${plotlyScriptTag()}`,
+  );
 }
 
 /** A notebook's title: its first markdown heading, else its file name. */

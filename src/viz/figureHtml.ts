@@ -47,6 +47,47 @@ function scriptSafe(js: string): string {
   return js.replace(/<\/(script)/gi, '<\\/$1').replace(/<!--/g, '<\\!--');
 }
 
+/**
+ * Where a Jupyter server serves plotly.js to the page: a file of the convlab kernelspec
+ * (`npm run build` copies it there), at `{baseUrl}kernelspecs/convlab/plotly.min.js`. Jupyter serves
+ * any kernelspec's files at that route (jupyter_server 1 and 2, the classic Notebook), behind the
+ * same login as the notebook. So a figure's output never carries the 1.5 MB library: re-running a
+ * cell, clearing outputs, saving and reopening in a fresh browser all leave figures able to draw.
+ */
+export const plotlyAssetPath = 'kernelspecs/convlab/plotly.min.js';
+
+/**
+ * The page-side loader every figure and widget script uses: `window.Plotly` if the page has it (an
+ * exported page inlines it once), else one `<script>` from the Jupyter server for the whole page.
+ * The server's base URL is in the page config (JupyterLab, Notebook 7) or on the body (classic).
+ */
+export const loadPlotlyJs = `function convlabLoadPlotly() {
+  if (window.Plotly) return Promise.resolve(window.Plotly);
+  if (!window.convlabPlotlyLoading) {
+    window.convlabPlotlyLoading = new Promise(function (resolve, reject) {
+      var base = '/';
+      var config = document.getElementById('jupyter-config-data');
+      try {
+        if (config) base = JSON.parse(config.textContent).baseUrl || base;
+      } catch (error) {}
+      if (document.body && document.body.getAttribute('data-base-url')) base = document.body.getAttribute('data-base-url');
+      var script = document.createElement('script');
+      if (base.charAt(base.length - 1) !== '/') base += '/';
+      script.src = base + ${JSON.stringify(plotlyAssetPath)};
+      script.onload = function () {
+        if (window.Plotly) resolve(window.Plotly);
+        else reject(new Error('plotly.js loaded but defined no Plotly'));
+      };
+      script.onerror = function () {
+        window.convlabPlotlyLoading = null;
+        reject(new Error('no Jupyter server serves plotly.js here'));
+      };
+      document.head.appendChild(script);
+    });
+  }
+  return window.convlabPlotlyLoading;
+}`;
+
 /** `<script>` that defines `window.Plotly`: put it once in a page, before (or with) the first figure. */
 export function plotlyScriptTag(): string {
   return `<script type="text/javascript">${scriptSafe(plotlyJs())}\n</script>`;
@@ -66,8 +107,8 @@ export interface FigureHtmlOptions {
 /**
  * A figure as an HTML fragment that draws itself with plotly.js, offline (no CDN): a div holding a
  * placeholder text, and a script that replaces it with the figure. Where scripts do not run (an
- * untrusted notebook, a sanitised viewer) the placeholder says so. Where plotly.js is not loaded
- * yet, the script waits for it (the figure carrying the library may render after this one).
+ * untrusted notebook, a sanitised viewer) the placeholder says so. plotly.js comes from the page
+ * (an exported page inlines it) or from the Jupyter server (`loadPlotlyJs`).
  */
 export function figureHtml(figure: Figure, options: FigureHtmlOptions = {}): string {
   if (!isFigure(figure)) {
@@ -89,27 +130,34 @@ export function figureHtml(figure: Figure, options: FigureHtmlOptions = {}): str
     `<div class="convlab-figure-placeholder" style="padding:1em;border:1px dashed #999;color:#555;font:13px sans-serif">` +
     `${escapeHtml(description)}. This interactive figure is drawn by JavaScript, which did not run here: ` +
     `${trustHint} or open it where scripts may run.</div>`;
-  const waitingText =
-    'Waiting for plotly.js: it is inlined in the first figure the kernel showed. If this stays, that output ' +
-    'is gone: run the notebook again from the top (or call resetPlotlyInline() and run this cell again).';
-  // Poll rather than draw at once: in JupyterLab the output may run its script before it is attached
-  // to the page, and plotly.js may arrive with a later-rendered output (the first figure's).
+  const missingText =
+    `${description}. plotly.js could not be loaded here: open the notebook in Jupyter started by ` +
+    '`npm start` (it serves plotly.js with the convlab kernel), or the HTML pages of the course.';
+  // Wait for the div rather than draw at once: in JupyterLab the output may run its script before
+  // it is attached to the page.
   const draw = `(function () {
   var id = ${JSON.stringify(divId)};
   var figure = ${JSON.stringify(plotted)};
+  ${loadPlotlyJs}
   var waited = 0;
-  function draw() {
+  function attached() {
     var el = document.getElementById(id);
-    if (el && window.Plotly) {
-      el.textContent = '';
-      window.Plotly.newPlot(el, figure);
+    if (!el) {
+      waited += 50;
+      if (waited < 10000) setTimeout(attached, 50);
       return;
     }
-    waited += 100;
-    if (el && waited === 3000) el.firstChild.textContent = ${JSON.stringify(waitingText)};
-    if (waited < 120000) setTimeout(draw, 100);
+    convlabLoadPlotly().then(
+      function (Plotly) {
+        el.textContent = '';
+        Plotly.newPlot(el, figure);
+      },
+      function () {
+        el.firstChild.textContent = ${JSON.stringify(missingText)};
+      },
+    );
   }
-  draw();
+  attached();
 })();`;
   return [
     `<div id="${divId}" class="convlab-figure" style="min-height:${Math.min(height, 120)}px">${placeholder}</div>`,

@@ -3,7 +3,7 @@ import { filters, FilterName } from '../cnn/filters';
 import { resolvePad } from '../cnn/shape';
 import { checkTensor, shapeString, Tensor } from '../cnn/tensor';
 import { MatrixLike, toRows } from './figure';
-import { trustHint } from './figureHtml';
+import { loadPlotlyJs, trustHint } from './figureHtml';
 import { DIVERGING_SCALE, GRAY_SCALE } from './heatmap';
 
 /**
@@ -118,8 +118,8 @@ function float32Base64(rows: number[][]): string {
  * number inputs, preset buttons (the lecture's filters, identity, blur, sharpen), and a Plotly
  * figure that the page's own JavaScript redraws with `Plotly.react` as the student types.
  * The image travels in the page as float32 values; the correlation is `CORRELATE_JS`, the same
- * arithmetic as `correlate2d`. plotly.js must be on the page (the notebook's first `show` puts it
- * there); the script waits for it. Show it in a notebook with `showHtml(kernelPlayground(image))`.
+ * arithmetic as `correlate2d`. plotly.js comes from the page or the Jupyter server (`loadPlotlyJs`).
+ * Show it in a notebook with `showHtml(kernelPlayground(image))`.
  *
  * `image` is (H,W) or (H,W,1) with at most 256×256 pixels: `downsample` a photo first.
  */
@@ -296,12 +296,19 @@ function start() {
   }
   draw();
 }
-// wait until the output is on the page and plotly.js has loaded (it may come with a later output)
+${loadPlotlyJs}
+// wait until the output is on the page, then for plotly.js (from the page, or the Jupyter server)
 var waited = 0;
 (function wait() {
-  if (el('-plot') && window.Plotly) return start();
-  waited += 100;
-  if (waited < 120000) setTimeout(wait, 100);
+  if (!el('-plot')) {
+    waited += 50;
+    if (waited < 10000) setTimeout(wait, 50);
+    return;
+  }
+  convlabLoadPlotly().then(start, function () {
+    el('-note').textContent = 'plotly.js could not be loaded here: open the notebook in Jupyter started by ' +
+      'npm start, or the HTML pages of the course.';
+  });
 })();
 })();`;
 

@@ -1,12 +1,18 @@
 /**
  * The one file that talks to the notebook. Everything else in `viz/` builds plain JSON figures.
  *
- * tslab 1.0.22's public `display.raw` sends one MIME type per message, but a figure should travel
- * as one bundle — the Plotly JSON for front ends with a Plotly renderer, HTML that draws itself for
- * every other front end, and a line of text for the rest — so that each front end picks what it
- * renders best. tslab keeps the writer of the cell being run in the internal
- * `lastWriteDisplayData` of its `dist/jupyter.js`; `show` uses it, and falls back to the public
- * `display.html` when a tslab version no longer has it. test/show.test.ts checks the internal.
+ * A figure travels as one bundle of two MIME types: HTML that draws itself with plotly.js, and a
+ * line of text for front ends that render no HTML. Deliberately not `application/vnd.plotly.v1+json`:
+ * where the `plotly` pip package is installed, JupyterLab's Plotly renderer takes that type first
+ * and behaves differently (live updates freeze, PNG snapshots go into the saved file, figures stay
+ * static until hovered); with HTML alone every front end draws the same figure the same way. The
+ * HTML never carries plotly.js: the page loads it once from the Jupyter server (figureHtml.ts), so
+ * no order of clicks (re-run, Clear All, save and reload) can lose the library.
+ *
+ * tslab 1.0.22's public `display.raw` sends one MIME type per message; tslab keeps the writer of the
+ * cell being run in the internal `lastWriteDisplayData` of its `dist/jupyter.js`. `show` uses it,
+ * and falls back to the public `display.html` when a tslab version no longer has it.
+ * test/show.test.ts checks the internal.
  */
 import { randomBytes } from 'crypto';
 import { existsSync } from 'fs';
@@ -14,10 +20,7 @@ import * as path from 'path';
 import { inspect } from 'util';
 import { describeFigure } from './describeFigure';
 import { Figure, isFigure } from './figure';
-import { figureHtml, plotlyScriptTag, plotlyVersion } from './figureHtml';
-
-/** The MIME type of a Plotly figure (JupyterLab's and VS Code's Plotly renderers read it). */
-export const PLOTLY_MIME = 'application/vnd.plotly.v1+json';
+import { figureHtml } from './figureHtml';
 
 /** The content of a Jupyter `display_data` / `update_display_data` message. */
 export interface DisplayData {
@@ -47,21 +50,6 @@ export interface ShowOptions {
 type Route =
   | { kind: 'bundle'; write: WriteDisplayData }
   | { kind: 'html'; html(id: string, html: string, update: boolean): void };
-
-// "Once per kernel" means once per process. The flag lives on globalThis so that two copies of this
-// module (say `../dist` and a linked package) still inline plotly.js only once.
-const INLINED = Symbol.for('convlab.viz.plotlyInlined');
-const state = globalThis as unknown as { [INLINED]?: boolean };
-
-/** Forget that plotly.js was sent, so the next `show` inlines it again (tests; a page that lost it). */
-export function resetPlotlyInline(): void {
-  state[INLINED] = false;
-}
-
-/** Whether this kernel has already sent plotly.js to the page. */
-export function plotlyInlined(): boolean {
-  return state[INLINED] === true;
-}
 
 /** Directories of every tslab `dist/` that this process has loaded (the kernel's own is one of them). */
 function loadedTslabDirs(): string[] {
@@ -123,39 +111,20 @@ function findRoute(): Route {
   );
 }
 
-function send(route: Route, figure: Figure, id: string, update: boolean, includePlotly: boolean): void {
-  const html = figureHtml(figure, {
-    includePlotly,
-    divId: `convlab-figure-${randomBytes(6).toString('hex')}`,
-  });
+function send(route: Route, figure: Figure, id: string, update: boolean): void {
+  const html = figureHtml(figure, { divId: `convlab-figure-${randomBytes(6).toString('hex')}` });
   if (route.kind === 'html') {
     route.html(id, html, update);
     return;
   }
   route.write(
     {
-      data: { [PLOTLY_MIME]: figure, 'text/html': html, 'text/plain': describeFigure(figure) },
+      data: { 'text/html': html, 'text/plain': describeFigure(figure) },
       metadata: {},
       transient: { display_id: id },
     },
     update,
   );
-}
-
-/** plotly.js in an output of its own, for figures that will be updated (an update would drop it). */
-function sendLibrary(route: Route): void {
-  const text = `plotly.js ${plotlyVersion()} (inlined once per kernel so that figures draw offline)`;
-  const id = `convlab-plotly-${randomBytes(6).toString('hex')}`;
-  if (route.kind === 'html') route.html(id, plotlyScriptTag(), false);
-  else
-    route.write(
-      {
-        data: { 'text/html': plotlyScriptTag(), 'text/plain': text },
-        metadata: {},
-        transient: { display_id: id },
-      },
-      false,
-    );
 }
 
 function handleFor(id: string): DisplayHandle {
@@ -170,9 +139,8 @@ function handleFor(id: string): DisplayHandle {
 }
 
 /**
- * Draws a figure in the notebook, as one display bundle: `application/vnd.plotly.v1+json`,
- * `text/html` (draws with plotly.js, offline) and `text/plain` (`Figure: heatmap 6×6`).
- * The first figure of a kernel carries plotly.js itself (1.5 MB); later ones use it.
+ * Draws a figure in the notebook, as one display bundle: `text/html` (draws with plotly.js,
+ * offline) and `text/plain` (`Figure: heatmap 6×6`).
  *
  * ```ts
  * show(heatmap(x));                               // a figure
@@ -197,35 +165,20 @@ export function show(figure: Figure, options: ShowOptions = {}): DisplayHandle |
   if (update && id === undefined)
     throw new Error(`${fn}: update: true needs the id of the figure to replace`);
   const route = findRoute();
-  if (update) {
-    send(route, figure, id!, true, false);
-    return handleFor(id!);
-  }
-  let includePlotly = !plotlyInlined();
-  if (includePlotly && id !== undefined) {
-    sendLibrary(route);
-    state[INLINED] = true;
-    includePlotly = false;
-  }
-  send(route, figure, id ?? `convlab-${randomBytes(6).toString('hex')}`, false, includePlotly);
-  if (includePlotly) state[INLINED] = true;
+  send(route, figure, id ?? `convlab-${randomBytes(6).toString('hex')}`, update);
   return id === undefined ? undefined : handleFor(id);
 }
 
 /**
  * Shows an HTML fragment — a widget such as `kernelPlayground(image)` — in the notebook, as a
- * `text/html` output with a line of `text/plain` for front ends that render no HTML. With
- * `plotly: true`, plotly.js is put on the page first unless this kernel already did.
+ * `text/html` output with a line of `text/plain` for front ends that render no HTML. A widget that
+ * draws with Plotly loads it itself (`loadPlotlyJs`).
  */
-export function showHtml(html: string, options: { plotly?: boolean; text?: string } = {}): void {
+export function showHtml(html: string, options: { text?: string } = {}): void {
   if (typeof html !== 'string' || html.trim() === '') {
     throw new Error(`showHtml: expected a non-empty HTML string, got ${JSON.stringify(html)}`);
   }
   const route = findRoute();
-  if (options.plotly && !plotlyInlined()) {
-    sendLibrary(route);
-    state[INLINED] = true;
-  }
   const id = `convlab-html-${randomBytes(6).toString('hex')}`;
   if (route.kind === 'html') route.html(id, html, false);
   else {
