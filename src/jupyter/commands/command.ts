@@ -59,9 +59,8 @@ export function positiveInteger(
   value: string | undefined,
   fallback: number,
 ): number {
-  if (value === undefined) return fallback;
-  const number = Number(value);
-  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(number) || number <= 0) {
+  const number = positiveNumber(command, name, value, fallback);
+  if (!Number.isSafeInteger(number)) {
     throw new UsageError(`convlab ${command}: --${name} must be a positive whole number, got '${value}'`);
   }
   return number;
