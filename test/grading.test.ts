@@ -453,7 +453,6 @@ describe('grading: scores', () => {
     status: 'ok',
     records: records.map(([label, value]) => ({ label, value: encodeValue(value) })),
     badRecords: 0,
-    outputs: [],
     ...extra,
   });
   const run = (parts: PartResult[]): GradingRun => ({ parts, kernels: 1, seconds: 1 });
@@ -530,7 +529,6 @@ describe('grading: scores', () => {
         evalue: 'add is not a function',
         traceback: ['TypeError: add is not a function', '    at evalmachine'],
       },
-      outputs: [{ output_type: 'stream', name: 'stdout', text: 'trying\n' }],
     });
     student.parts[3] = part('mul-tests', 'hidden', [], {
       status: 'error',

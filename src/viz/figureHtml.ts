@@ -33,12 +33,6 @@ export function plotlyJs(): string {
   return plotlySource;
 }
 
-/** The version of the inlined plotly.js (from its package.json). */
-export function plotlyVersion(): string {
-  const file = require.resolve(`${PLOTLY_PACKAGE}/package.json`);
-  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
-}
-
 /**
  * Text safe to put between `<script>` and `</script>`: an HTML parser ends the script at the first
  * `</script`, whatever JavaScript string it sits in. `<\/` means the same thing to JavaScript.

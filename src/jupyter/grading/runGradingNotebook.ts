@@ -9,7 +9,7 @@
  */
 import * as path from 'path';
 import { KernelAPI, SessionAPI } from '@jupyterlab/services';
-import { CodeCell, ErrorOutput, Notebook, Output } from '../notebookFormat';
+import { ErrorOutput, Notebook, Output } from '../notebookFormat';
 import { countCodeCells, runNotebook } from '../runNotebook';
 import { JupyterServer } from '../server';
 import { exerciseMeta } from './exerciseFormat';
@@ -28,8 +28,6 @@ export interface PartResult {
   records: Record[];
   /** Record outputs that did not open with this kernel's key (forged or damaged). */
   badRecords: number;
-  /** The part's other outputs (what it printed or displayed), record outputs removed. */
-  outputs: Output[];
 }
 
 export interface GradingRun {
@@ -202,7 +200,6 @@ export async function runGradingNotebook(
           : undefined,
         records,
         badRecords: bad,
-        outputs: (cell as CodeCell).outputs.filter((o) => !isRecordOutput(o) && o.output_type !== 'error'),
       });
     });
 
@@ -237,7 +234,6 @@ export async function runGradingNotebook(
             : undefined,
         records: [],
         badRecords: 0,
-        outputs: [],
       },
     ];
   });
