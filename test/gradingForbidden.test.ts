@@ -56,6 +56,34 @@ outcome('zeromq via children', () => {
 });
 outcome('net connect', () => require('net').connect(80, '127.0.0.1'));
 outcome('net listen', () => require('net').createServer().listen('/course/run/left-by-student'));`),
+  // the second red team: an executor of the student's own, with a converter that answers a teacher
+  // cell's text with the student's code, run from a timer (no student frame on the stack)
+  student(`const g: any = globalThis;
+g.cl = cl; // (tslab does not rewrite shorthand properties to its exports)
+g.x = x;
+g.W = W;
+g.b = b;
+const executorModule: any = (Object.values(require.cache).find((m: any) =>
+  /tslab[\\/]dist[\\/]executor[.]js$/.test(m.id),
+) as any).exports;
+const savedTslab = g.__tslab__;
+const forged = {
+  node: {
+    convert: () => ({
+      output:
+        'globalThis.myConv = function (x, W, b) { return cl.conv2d(x, W, b); };\\n' +
+        'try { globalThis.stolen = cl.conv2d(x, W, b).shape.join("x"); } catch (e) { globalThis.stolen = "refused"; }',
+      diagnostics: [],
+      declOutput: '',
+    }),
+  },
+};
+const ownExecutor = executorModule.createExecutor(process.cwd(), forged, console);
+g.__tslab__ = savedTslab;
+setTimeout(() => ownExecutor.execute(${JSON.stringify('@@T1@@')}), 0);
+await new Promise((resolve) => setTimeout(resolve, 200));
+g.__tslab__ = savedTslab;
+console.log('own executor from a timer:', g.stolen);`),
   teacher(`const viaAlias = (() => {
   try {
     return convForward(x, W, b).shape.join('x');
@@ -71,8 +99,17 @@ console.log('student function called by the teacher:', (() => {
     return 'refused';
   }
 })());
-console.log('teacher again:', cl.conv2d(x, W, b).shape.join('x'));`),
+console.log('teacher again:', cl.conv2d(x, W, b).shape.join('x'));
+console.log('forged teacher code called by the teacher:', (() => {
+  try {
+    return (globalThis as any).myConv(x, W, b).shape.join('x');
+  } catch (error) {
+    return 'refused';
+  }
+})());`),
 ];
+// the forged executor presents the first teacher cell's exact text
+cells[2].source = cells[2].source.replace(JSON.stringify('@@T1@@'), JSON.stringify(cells[0].source));
 
 describe('grading kernel: forbidden functions and closed doors (guard.js, real kernel)', function () {
   this.timeout(120_000);
@@ -134,6 +171,13 @@ describe('grading kernel: forbidden functions and closed doors (guard.js, real k
     expect(outcome('variant')).to.match(/^variant: refused convlab sandbox: conv2dFast is one of/);
     expect(outcome('student function called by the teacher')).to.equal(
       'student function called by the teacher: refused',
+    );
+  });
+
+  it("refuses code run by an executor of the student's own under a teacher cell's text (red team 2)", () => {
+    expect(outcome('own executor from a timer')).to.equal('own executor from a timer: refused');
+    expect(outcome('forged teacher code called by the teacher')).to.equal(
+      'forged teacher code called by the teacher: refused',
     );
   });
 

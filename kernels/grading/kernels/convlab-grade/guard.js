@@ -385,13 +385,25 @@ if (forbidden.length > 0) {
     if (request !== './executor' || !fromMain || executorWrapped) return;
     executorWrapped = true;
     const rawCreate = loaded.createExecutor;
+    // Only the executor tslab's main.js makes at start (before any cell) runs cells: one a student
+    // makes with a converter of their own could present a teacher cell's text and run other code
+    // under its name (the second red team found it). Later executors are left plain: their scripts
+    // run as STUDENT_CODE.
+    let created = false;
     loaded.createExecutor = function (...args) {
       const executor = apply(rawCreate, this, args);
+      if (created) return executor;
+      created = true;
       const rawExecute = executor.execute;
       executor.execute = function (src) {
         const digest = hash('sha256', String(src), 'hex');
         pendingCell = apply(setHas, teacherCells, [digest]) ? TEACHER_CELL : STUDENT_CELL;
-        return apply(rawExecute, this, [src]);
+        try {
+          return apply(rawExecute, this, [src]);
+        } finally {
+          // the cell's script ran synchronously inside; nothing later may inherit its name
+          pendingCell = null;
+        }
       };
       return executor;
     };
