@@ -59,8 +59,22 @@ function fingerprints(dir: string): Record<string, string> {
   return out;
 }
 
-/** Control groups of grading kernels still on the machine (the launcher removes its own). */
-function leftoverCgroups(): string[] {
+/**
+ * Whether a group is left by this run: its launcher (the pid in its name) is gone, or still runs with
+ * this run's mark. The groups share one parent on the machine, so another grader running at the same
+ * time (a teacher's, a second test run) has live groups of its own, which are not ours to count.
+ */
+function leftByThisRun(name: string, mark: string): boolean {
+  const pid = Number(name.slice('convlab-kernel-'.length));
+  try {
+    return fs.readFileSync(`/proc/${pid}/environ`, 'utf8').includes(`CONVLAB_TEST_MARK=${mark}`);
+  } catch {
+    return true; // the launcher is gone: nobody will remove its group
+  }
+}
+
+/** Control groups of grading kernels this run left on the machine (the launcher removes its own). */
+function leftoverCgroups(mark: string): string[] {
   const own = fs.readFileSync('/proc/self/cgroup', 'utf8').split('\n');
   const parents = own.flatMap((line) => {
     const [, controllers, group] = line.split(':');
@@ -72,7 +86,11 @@ function leftoverCgroups(): string[] {
       .map((c) => path.join('/sys/fs/cgroup', c, group));
   });
   return parents.flatMap((parent) =>
-    fs.existsSync(parent) ? fs.readdirSync(parent).filter((name) => name.startsWith('convlab-kernel-')) : [],
+    fs.existsSync(parent)
+      ? fs
+          .readdirSync(parent)
+          .filter((name) => name.startsWith('convlab-kernel-') && leftByThisRun(name, mark))
+      : [],
   );
 }
 
@@ -370,7 +388,7 @@ describe('convlab grade (real Jupyter server, sandboxed kernels, --jobs 3)', fun
     expect(
       fs.readdirSync(path.join(repoRoot, 'build')).filter((name) => name.startsWith('convlab-sandbox-')),
     ).to.deep.equal([]);
-    expect(leftoverCgroups()).to.deep.equal([]);
+    expect(leftoverCgroups(mark)).to.deep.equal([]);
   });
 
   it("leaves the teacher's files byte for byte as they were, and the submissions too", () => {
