@@ -31,6 +31,7 @@ export * from './viz/panelGrid';
 export * from './viz/featureMaps';
 export * from './viz/filterBank';
 export * from './viz/sideBySide';
+export * from './viz/beforeAfter';
 export * from './viz/trainingCurves';
 export * from './viz/framesFigure';
 export * from './viz/convolutionHover';
