@@ -1,10 +1,12 @@
 import { checkTensor, contiguous, dtypeOf, fromData, allocate, shapeString, Tensor } from './tensor';
+import { ConvlabError } from './convlabError';
 
 function checkSameShape(fn: string, aName: string, a: Tensor, bName: string, b: Tensor): void {
   if (a.dimension !== b.dimension || a.shape.some((d, i) => d !== b.shape[i])) {
-    throw new Error(
-      `${fn}: ${aName} and ${bName} must have the same shape (${aName} ${shapeString(a.shape)}, ${bName} ${shapeString(b.shape)})`,
-    );
+    throw new ConvlabError(fn, `${aName} and ${bName} must have the same shape`, {
+      [aName]: a.shape,
+      [bName]: b.shape,
+    });
   }
 }
 
@@ -42,7 +44,7 @@ export function reluBackward(dA: Tensor, z: Tensor): Tensor {
 export function softmax(z: Tensor): Tensor {
   checkTensor('softmax', 'z', z);
   if (z.dimension === 0 || z.shape[z.dimension - 1] === 0) {
-    throw new Error(`softmax: z needs a non-empty last axis, got ${shapeString(z.shape)}`);
+    throw new ConvlabError('softmax', `z needs a non-empty last axis, got ${shapeString(z.shape)}`);
   }
   const K = z.shape[z.dimension - 1];
   const zd = contiguous(z).data;

@@ -1,5 +1,6 @@
 import { zeroPad } from './zeroPad';
-import { checkTensor, dtypeOf, shapeString, Tensor, zeros } from './tensor';
+import { checkTensor, dtypeOf, Tensor, zeros } from './tensor';
+import { ConvlabError } from './convlabError';
 
 /**
  * How to invent the pixels outside an image, named after OpenCV's border types because those names
@@ -26,8 +27,9 @@ export const borderModes: readonly BorderMode[] = ['zero', 'reflect', 'reflect-1
 
 function checkMode(fn: string, mode: unknown): BorderMode {
   if (!borderModes.includes(mode as BorderMode)) {
-    throw new Error(
-      `${fn}: border mode must be one of ${borderModes.map((m) => `'${m}'`).join(', ')}, got ${JSON.stringify(mode)}`,
+    throw new ConvlabError(
+      fn,
+      `border mode must be one of ${borderModes.map((m) => `'${m}'`).join(', ')}, got ${JSON.stringify(mode)}`,
     );
   }
   return mode as BorderMode;
@@ -42,7 +44,7 @@ export function borderInterpolate(p: number, n: number, mode: BorderMode): numbe
   const fn = 'borderInterpolate';
   checkMode(fn, mode);
   if (!Number.isInteger(p) || !Number.isInteger(n) || n < 1) {
-    throw new Error(`${fn}: p must be an integer and n a positive integer, got p=${p}, n=${n}`);
+    throw new ConvlabError(fn, `p must be an integer and n a positive integer, got p=${p}, n=${n}`);
   }
   if (p >= 0 && p < n) return p;
   switch (mode) {
@@ -75,13 +77,13 @@ export function padBorder(image: Tensor, pad: number, mode: BorderMode = 'zero')
   checkTensor(fn, 'image', image, [2, 3]);
   checkMode(fn, mode);
   if (typeof pad !== 'number' || !Number.isInteger(pad) || pad < 0) {
-    throw new Error(
-      `${fn}: pad must be a non-negative integer, got ${JSON.stringify(pad)} (image ${shapeString(image.shape)})`,
-    );
+    throw new ConvlabError(fn, `pad must be a non-negative integer, got ${JSON.stringify(pad)}`, {
+      image: image.shape,
+    });
   }
   const [height, width] = image.shape;
   if (height === 0 || width === 0) {
-    throw new Error(`${fn}: cannot pad an empty image (image ${shapeString(image.shape)})`);
+    throw new ConvlabError(fn, 'cannot pad an empty image', { image: image.shape });
   }
   if (mode === 'zero') return zeroPad(image, pad);
   const channels = image.dimension === 3 ? image.shape[2] : 1;

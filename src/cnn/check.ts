@@ -14,6 +14,6 @@ export function check(what: string, got: unknown, expected: unknown): void {
   const plain = (v: unknown): unknown => (isTensor(v) ? (toNested(v) as Nested) : v);
   const g = JSON.stringify(plain(got));
   const e = JSON.stringify(plain(expected));
-  if (g !== e) throw new CheckFailure(`${what}: got ${g}, expected ${e}`);
+  if (g !== e) throw new CheckFailure(what, `got ${g}, expected ${e}`);
   console.log(`✓ ${what}: ${g}`);
 }

@@ -1,5 +1,6 @@
 import { convGeometry, ConvGeometry, Pad } from './shape';
 import { addBatchAxis, checkTensor, contiguous, FloatArray, shapeString, Tensor } from './tensor';
+import { ConvlabError } from './convlabError';
 
 export interface ConvOptions {
   /** Step between windows, a positive integer (default 1). */
@@ -45,9 +46,10 @@ export function prepareConv(
   } else {
     checkTensor(fn, 'b', b, [1, 2, 3, 4]);
     if (b.size !== g.outChannels) {
-      throw new Error(
-        `${fn}: bias has ${b.size} values but there are ${g.outChannels} filters (bias ${shapeString(b.shape)}, filter ${shapeString(W.shape)})`,
-      );
+      throw new ConvlabError(fn, `bias has ${b.size} values but there are ${g.outChannels} filters`, {
+        bias: b.shape,
+        filter: W.shape,
+      });
     }
     bias = contiguous(b).data;
   }
@@ -66,8 +68,10 @@ export function prepareConvGradient(
   checkTensor(fn, 'dZ', dZ, [x.dimension]);
   const expected = prepared.batched ? [batch, outHeight, outWidth, K] : [outHeight, outWidth, K];
   if (dZ.shape.some((d, i) => d !== expected[i])) {
-    throw new Error(
-      `${fn}: dZ has shape ${shapeString(dZ.shape)} but conv2d's output has shape ${shapeString(expected)} (input ${shapeString(x.shape)}, filter ${shapeString(W.shape)})`,
+    throw new ConvlabError(
+      fn,
+      `dZ has shape ${shapeString(dZ.shape)} but conv2d's output has shape ${shapeString(expected)}`,
+      { input: x.shape, filter: W.shape },
     );
   }
   return contiguous(prepared.batched ? dZ : addBatchAxis(dZ));

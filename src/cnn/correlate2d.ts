@@ -1,6 +1,7 @@
 import ndarray from 'ndarray';
 import { conv2d, ConvOptions } from './conv2d';
 import { checkTensor, Tensor } from './tensor';
+import { ConvlabError } from './convlabError';
 
 function asVolume(a: Tensor): Tensor {
   return ndarray(a.data, [a.shape[0], a.shape[1], 1], [a.stride[0], a.stride[1], 1], a.offset);
@@ -23,11 +24,9 @@ function run(fn: string, image: Tensor, kernel: Tensor, options: ConvOptions, fl
     const out = conv2d(asVolume(image), asFilter(kernel, flip), null, options);
     return out.pick(null, null, 0);
   } catch (e) {
-    // report the caller's name and 2-D shapes rather than conv2d's internal 3-D ones
-    throw new Error(
-      `${fn}: ${(e as Error).message.replace(/^conv2d: /, '').replace(/ \(input .*\)$/, '')} (image [${image.shape}], kernel [${kernel.shape}])`,
-      { cause: e },
-    );
+    if (!(e instanceof ConvlabError)) throw e;
+    // the caller's name and 2-D shapes rather than conv2d's internal 3-D ones
+    throw new ConvlabError(fn, e.problem, { image: image.shape, kernel: kernel.shape }, { cause: e });
   }
 }
 

@@ -1,4 +1,5 @@
-import { allocate, checkTensor, contiguous, dtypeOf, fromData, shapeString, Tensor } from './tensor';
+import { allocate, checkTensor, contiguous, dtypeOf, fromData, Tensor } from './tensor';
+import { ConvlabError } from './convlabError';
 
 /** Class labels, one per example: integers 0 … K−1. */
 export type Labels = readonly number[] | Int32Array | Uint8Array | Uint16Array;
@@ -14,17 +15,18 @@ export function checkLabels(fn: string, labels: unknown, m: number, K: number): 
   const isTyped =
     labels instanceof Int32Array || labels instanceof Uint8Array || labels instanceof Uint16Array;
   if (!Array.isArray(labels) && !isTyped) {
-    throw new Error(`${fn}: labels must be an array of class numbers 0…${K - 1}, got ${typeof labels}`);
+    throw new ConvlabError(fn, `labels must be an array of class numbers 0…${K - 1}, got ${typeof labels}`);
   }
   const list = labels as Labels;
   if (list.length !== m) {
-    throw new Error(`${fn}: got ${list.length} labels for ${m} examples`);
+    throw new ConvlabError(fn, `got ${list.length} labels for ${m} examples`);
   }
   for (let i = 0; i < list.length; i++) {
     const label = list[i];
     if (typeof label !== 'number' || !Number.isInteger(label) || label < 0 || label >= K) {
-      throw new Error(
-        `${fn}: label ${typeof label === 'number' ? label : JSON.stringify(label)} at index ${i} is not a class number 0…${K - 1} (K=${K} classes)`,
+      throw new ConvlabError(
+        fn,
+        `label ${typeof label === 'number' ? label : JSON.stringify(label)} at index ${i} is not a class number 0…${K - 1} (K=${K} classes)`,
       );
     }
   }
@@ -34,7 +36,7 @@ export function checkLabels(fn: string, labels: unknown, m: number, K: number): 
 function checkProbs(fn: string, probs: Tensor): [number, number] {
   checkTensor(fn, 'probs', probs, [2]);
   const [m, K] = probs.shape;
-  if (m === 0 || K === 0) throw new Error(`${fn}: probs is empty (probs ${shapeString(probs.shape)})`);
+  if (m === 0 || K === 0) throw new ConvlabError(fn, 'probs is empty', { probs: probs.shape });
   return [m, K];
 }
 

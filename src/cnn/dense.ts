@@ -10,6 +10,7 @@ import {
   shapeString,
   Tensor,
 } from './tensor';
+import { ConvlabError } from './convlabError';
 
 interface Prepared {
   x: FloatArray; // (m,n), row-major
@@ -26,12 +27,12 @@ function prepare(fn: string, x: Tensor, W: Tensor, b: Tensor): Prepared {
   checkTensor(fn, 'b', b, [1]);
   const [m, n] = x.shape;
   const [wRows, u] = W.shape;
-  const shapes = `(x ${shapeString(x.shape)}, W ${shapeString(W.shape)}, b ${shapeString(b.shape)})`;
+  const shapes = { x: x.shape, W: W.shape, b: b.shape };
   if (wRows !== n) {
-    throw new Error(`${fn}: W has ${wRows} rows but x has ${n} features per example ${shapes}`);
+    throw new ConvlabError(fn, `W has ${wRows} rows but x has ${n} features per example`, shapes);
   }
   if (b.shape[0] !== u) {
-    throw new Error(`${fn}: b has ${b.shape[0]} values but W has ${u} units ${shapes}`);
+    throw new ConvlabError(fn, `b has ${b.shape[0]} values but W has ${u} units`, shapes);
   }
   return { x: contiguous(x).data, W: contiguous(W).data, b: contiguous(b).data, m, n, u };
 }
@@ -66,8 +67,10 @@ export function denseBackward(dZ: Tensor, x: Tensor, W: Tensor, b: Tensor): Dens
   const { m, u } = prepare(fn, x, W, b);
   checkTensor(fn, 'dZ', dZ, [2]);
   if (dZ.shape[0] !== m || dZ.shape[1] !== u) {
-    throw new Error(
-      `${fn}: dZ has shape ${shapeString(dZ.shape)} but dense's output has shape ${shapeString([m, u])} (x ${shapeString(x.shape)}, W ${shapeString(W.shape)})`,
+    throw new ConvlabError(
+      fn,
+      `dZ has shape ${shapeString(dZ.shape)} but dense's output has shape ${shapeString([m, u])}`,
+      { x: x.shape, W: W.shape },
     );
   }
   const dzd = contiguous(dZ).data;

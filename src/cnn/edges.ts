@@ -1,5 +1,6 @@
 import { BorderMode, borderModes, padBorder } from './border';
-import { checkTensor, copy, DType, dtypeOf, shapeString, Tensor, zeros } from './tensor';
+import { checkTensor, copy, DType, dtypeOf, Tensor, zeros } from './tensor';
+import { ConvlabError } from './convlabError';
 
 /** The 3×3 derivative pair: Sobel ([1,2,1] smoothing) or Scharr ([3,10,3] smoothing). */
 export type EdgeKernel = 'sobel' | 'scharr';
@@ -75,25 +76,31 @@ export function gradients(image: Tensor, options: GradientOptions = {}): Gradien
   checkTensor(fn, 'image', image, [2, 3]);
   if (image.dimension === 3) {
     if (image.shape[2] !== 1) {
-      throw new Error(
-        `${fn}: image must be gray (H,W) or (H,W,1), got ${image.shape[2]} channels; use toGray(image) first (image ${shapeString(image.shape)})`,
+      throw new ConvlabError(
+        fn,
+        `image must be gray (H,W) or (H,W,1), got ${image.shape[2]} channels; use toGray(image) first`,
+        { image: image.shape },
       );
     }
     image = image.pick(null, null, 0);
   }
   const kernel = options.kernel ?? 'sobel';
   if (kernel !== 'sobel' && kernel !== 'scharr') {
-    throw new Error(`${fn}: kernel must be 'sobel' or 'scharr', got ${JSON.stringify(kernel)}`);
+    throw new ConvlabError(fn, `kernel must be 'sobel' or 'scharr', got ${JSON.stringify(kernel)}`);
   }
   const convention = options.convention ?? 'lecture';
   if (!conventions.includes(convention)) {
-    throw new Error(
-      `${fn}: convention must be 'lecture', 'opencv' or 'skimage', got ${JSON.stringify(convention)}`,
+    throw new ConvlabError(
+      fn,
+      `convention must be 'lecture', 'opencv' or 'skimage', got ${JSON.stringify(convention)}`,
     );
   }
   const border = options.border ?? defaultBorder[convention];
   if (!borderModes.includes(border)) {
-    throw new Error(`${fn}: border must be one of ${borderModes.join(', ')}, got ${JSON.stringify(border)}`);
+    throw new ConvlabError(
+      fn,
+      `border must be one of ${borderModes.join(', ')}, got ${JSON.stringify(border)}`,
+    );
   }
 
   const dtype = dtypeOf(image);
@@ -154,9 +161,7 @@ export function threshold(values: Tensor, t: number): Tensor {
   const fn = 'threshold';
   checkTensor(fn, 'values', values);
   if (typeof t !== 'number' || Number.isNaN(t)) {
-    throw new Error(
-      `${fn}: t must be a number, got ${JSON.stringify(t)} (values ${shapeString(values.shape)})`,
-    );
+    throw new ConvlabError(fn, `t must be a number, got ${JSON.stringify(t)}`, { values: values.shape });
   }
   const out = copy(values);
   for (let i = 0; i < out.data.length; i++) out.data[i] = out.data[i] > t ? 1 : 0;

@@ -1,4 +1,5 @@
 import { tensor, Tensor } from './tensor';
+import { ConvlabError } from './convlabError';
 
 /** The names in `filters`. */
 export type FilterName = 'vertical' | 'horizontal' | 'sobelX' | 'sobelY' | 'scharrX' | 'scharrY';
@@ -104,11 +105,14 @@ function cosSinDegrees(angleDegrees: number): [number, number] {
 export function steerKernel(angleDegrees: number, options: { base?: SteerBase } = {}): Tensor {
   const fn = 'steerKernel';
   if (typeof angleDegrees !== 'number' || !Number.isFinite(angleDegrees)) {
-    throw new Error(`${fn}: angle must be a finite number of degrees, got ${JSON.stringify(angleDegrees)}`);
+    throw new ConvlabError(
+      fn,
+      `angle must be a finite number of degrees, got ${JSON.stringify(angleDegrees)}`,
+    );
   }
   const base = options.base ?? 'sobel';
   if (base !== 'sobel' && base !== 'scharr') {
-    throw new Error(`${fn}: base must be 'sobel' or 'scharr', got ${JSON.stringify(base)}`);
+    throw new ConvlabError(fn, `base must be 'sobel' or 'scharr', got ${JSON.stringify(base)}`);
   }
   const x = FILTER_VALUES[base === 'sobel' ? 'sobelX' : 'scharrX'];
   const y = FILTER_VALUES[base === 'sobel' ? 'sobelY' : 'scharrY'];

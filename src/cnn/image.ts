@@ -5,6 +5,7 @@ import { PNG } from 'pngjs';
 import * as jpeg from 'jpeg-js';
 import { pool2d } from './pool2d';
 import { checkTensor, copy, dtypeOf, shapeString, Tensor, zeros } from './tensor';
+import { ConvlabError } from './convlabError';
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const JPEG_SIGNATURE = [0xff, 0xd8, 0xff];
@@ -33,23 +34,23 @@ export interface ReadImageOptions {
 export function readImage(file: string, options: ReadImageOptions = {}): Tensor {
   const fn = 'readImage';
   if (typeof file !== 'string' || file === '') {
-    throw new Error(`${fn}: path must be a non-empty string, got ${JSON.stringify(file)}`);
+    throw new ConvlabError(fn, `path must be a non-empty string, got ${JSON.stringify(file)}`);
   }
   const alpha = options.alpha ?? 'drop';
   if (alpha !== 'drop' && alpha !== 'keep') {
-    throw new Error(`${fn}: alpha must be 'drop' or 'keep', got ${JSON.stringify(alpha)}`);
+    throw new ConvlabError(fn, `alpha must be 'drop' or 'keep', got ${JSON.stringify(alpha)}`);
   }
   const absolute = path.resolve(file);
-  if (!fs.existsSync(absolute)) throw new Error(`${fn}: no such file ${absolute}`);
-  if (!fs.statSync(absolute).isFile()) throw new Error(`${fn}: ${absolute} is not a file`);
+  if (!fs.existsSync(absolute)) throw new ConvlabError(fn, `no such file ${absolute}`);
+  if (!fs.statSync(absolute).isFile()) throw new ConvlabError(fn, `${absolute} is not a file`);
   const bytes = fs.readFileSync(absolute);
   try {
     if (startsWith(bytes, PNG_SIGNATURE)) return decodePng(bytes, alpha === 'keep');
     if (startsWith(bytes, JPEG_SIGNATURE)) return decodeJpeg(bytes);
   } catch (e) {
-    throw new Error(`${fn}: cannot decode ${absolute}: ${(e as Error).message}`, { cause: e });
+    throw new ConvlabError(fn, `cannot decode ${absolute}: ${(e as Error).message}`, {}, { cause: e });
   }
-  throw new Error(`${fn}: ${absolute} is neither a PNG nor a JPEG (${firstBytes(bytes)})`);
+  throw new ConvlabError(fn, `${absolute} is neither a PNG nor a JPEG (${firstBytes(bytes)})`);
 }
 
 function decodePng(bytes: Buffer, keepAlpha: boolean): Tensor {
@@ -128,15 +129,15 @@ export function toGray(image: Tensor, options: { luma?: Luma } = {}): Tensor {
   checkTensor(fn, 'image', image, [2, 3]);
   const luma = options.luma ?? 'bt601';
   if (!(luma in lumaWeights)) {
-    throw new Error(`${fn}: luma must be 'bt601' or 'bt709', got ${JSON.stringify(luma)}`);
+    throw new ConvlabError(fn, `luma must be 'bt601' or 'bt709', got ${JSON.stringify(luma)}`);
   }
   if (image.dimension === 2) return copy(image);
   const [height, width, channels] = image.shape;
   if (channels === 1 || channels === 2) return copy(image.pick(null, null, 0));
   if (channels !== 3 && channels !== 4) {
-    throw new Error(
-      `${fn}: image must have 1, 2, 3 or 4 channels, got ${channels} (image ${shapeString(image.shape)})`,
-    );
+    throw new ConvlabError(fn, `image must have 1, 2, 3 or 4 channels, got ${channels}`, {
+      image: image.shape,
+    });
   }
   const [wR, wG, wB] = lumaWeights[luma];
   const gray = zeros([height, width], dtypeOf(image));
@@ -164,11 +165,11 @@ export function writePng(file: string, image: Tensor, options: WritePngOptions =
   const fn = 'writePng';
   checkTensor(fn, 'image', image, [2, 3]);
   if (typeof file !== 'string' || file === '') {
-    throw new Error(`${fn}: path must be a non-empty string, got ${JSON.stringify(file)}`);
+    throw new ConvlabError(fn, `path must be a non-empty string, got ${JSON.stringify(file)}`);
   }
   const scale = options.scale ?? 'clip';
   if (scale !== 'clip' && scale !== 'minmax') {
-    throw new Error(`${fn}: scale must be 'clip' or 'minmax', got ${JSON.stringify(scale)}`);
+    throw new ConvlabError(fn, `scale must be 'clip' or 'minmax', got ${JSON.stringify(scale)}`);
   }
   const volume =
     image.dimension === 2
@@ -176,8 +177,9 @@ export function writePng(file: string, image: Tensor, options: WritePngOptions =
       : image;
   const [height, width, channels] = volume.shape;
   if (channels < 1 || channels > 4 || height === 0 || width === 0) {
-    throw new Error(
-      `${fn}: image must be (H,W) or (H,W,C) with C = 1…4 and H, W > 0, got ${shapeString(image.shape)}`,
+    throw new ConvlabError(
+      fn,
+      `image must be (H,W) or (H,W,C) with C = 1…4 and H, W > 0, got ${shapeString(image.shape)}`,
     );
   }
   const values = copy(volume, 'float64').data as Float64Array; // contiguous (H,W,C), row-major as PNG stores it
@@ -185,8 +187,10 @@ export function writePng(file: string, image: Tensor, options: WritePngOptions =
   if (bad >= 0) {
     const h = Math.floor(bad / (width * channels));
     const w = Math.floor(bad / channels) % width;
-    throw new Error(
-      `${fn}: value ${values[bad]} at [${h},${w},${bad % channels}] is not a finite number (image ${shapeString(image.shape)})`,
+    throw new ConvlabError(
+      fn,
+      `value ${values[bad]} at [${h},${w},${bad % channels}] is not a finite number`,
+      { image: image.shape },
     );
   }
   let low = 0;
@@ -215,7 +219,7 @@ export function writePng(file: string, image: Tensor, options: WritePngOptions =
   try {
     fs.writeFileSync(absolute, encoded);
   } catch (e) {
-    throw new Error(`${fn}: cannot write ${absolute}: ${(e as Error).message}`, { cause: e });
+    throw new ConvlabError(fn, `cannot write ${absolute}: ${(e as Error).message}`, {}, { cause: e });
   }
   return absolute;
 }
@@ -240,7 +244,7 @@ export function downsample(
   checkTensor(fn, 'image', image, [2, 3]);
   const method = options.method ?? 'box';
   if (method !== 'box' && method !== 'nearest') {
-    throw new Error(`${fn}: method must be 'box' or 'nearest', got ${JSON.stringify(method)}`);
+    throw new ConvlabError(fn, `method must be 'box' or 'nearest', got ${JSON.stringify(method)}`);
   }
   const [height, width] = image.shape;
   if (
@@ -249,8 +253,10 @@ export function downsample(
     factor < 1 ||
     factor > Math.min(height, width)
   ) {
-    throw new Error(
-      `${fn}: factor must be an integer from 1 to ${Math.min(height, width)} (the smaller side), got ${JSON.stringify(factor)} (image ${shapeString(image.shape)})`,
+    throw new ConvlabError(
+      fn,
+      `factor must be an integer from 1 to ${Math.min(height, width)} (the smaller side), got ${JSON.stringify(factor)}`,
+      { image: image.shape },
     );
   }
   const outHeight = Math.floor(height / factor);
@@ -278,9 +284,9 @@ export function resize(image: Tensor, outHeight: number, outWidth: number): Tens
     ['outWidth', outWidth],
   ] as const) {
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
-      throw new Error(
-        `${fn}: ${name} must be a positive integer, got ${JSON.stringify(v)} (image ${shapeString(image.shape)})`,
-      );
+      throw new ConvlabError(fn, `${name} must be a positive integer, got ${JSON.stringify(v)}`, {
+        image: image.shape,
+      });
     }
   }
   const volume = asVolume(image);
@@ -319,8 +325,9 @@ export function imagePath(name: string): string {
   const names = sampleImages();
   const base = typeof name === 'string' ? name.replace(/\.png$/, '') : name;
   if (typeof base !== 'string' || !names.includes(base)) {
-    throw new Error(
-      `${fn}: no sample image ${JSON.stringify(name)} in ${imagesFolder}; there are ${names.map((n) => `'${n}'`).join(', ') || 'none'}`,
+    throw new ConvlabError(
+      fn,
+      `no sample image ${JSON.stringify(name)} in ${imagesFolder}; there are ${names.map((n) => `'${n}'`).join(', ') || 'none'}`,
     );
   }
   return path.join(imagesFolder, `${base}.png`);

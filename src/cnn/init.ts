@@ -1,5 +1,6 @@
 import { Random, seededRandom } from './random';
 import { DType, Tensor, zeros } from './tensor';
+import { ConvlabError } from './convlabError';
 
 /** How a layer's weights start: `'he'` for layers followed by relu, `'glorot'` otherwise. */
 export type Initializer = 'he' | 'glorot';
@@ -7,7 +8,7 @@ export type Initializer = 'he' | 'glorot';
 function checkFans(fn: string, shape: readonly number[], fans: Record<string, number>): void {
   for (const [name, value] of Object.entries(fans)) {
     if (!Number.isInteger(value) || value < 1) {
-      throw new Error(`${fn}: ${name} must be a positive integer, got ${value} (shape [${shape.join(',')}])`);
+      throw new ConvlabError(fn, `${name} must be a positive integer, got ${value}`, { shape });
     }
   }
 }
@@ -65,5 +66,5 @@ export function initWeights(
 ): Tensor {
   if (kind === 'he') return heNormal(shape, fanIn, rng, dtype);
   if (kind === 'glorot') return glorotUniform(shape, fanIn, fanOut, rng, dtype);
-  throw new Error(`initWeights: unknown initializer ${JSON.stringify(kind)}; use 'he' or 'glorot'`);
+  throw new ConvlabError('initWeights', `unknown initializer ${JSON.stringify(kind)}; use 'he' or 'glorot'`);
 }

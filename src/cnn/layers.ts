@@ -7,6 +7,7 @@ import { pool2d, pool2dBackward } from './pool2d';
 import { Random } from './random';
 import { checkStride, convGeometry, Pad, poolGeometry, resolvePad } from './shape';
 import { DType, reshape, shapeString, sizeOf, Tensor, zeros } from './tensor';
+import { ConvlabError } from './convlabError';
 
 /** What a conv or dense layer applies to its output: relu, softmax (over the last axis) or nothing. */
 export type Activation = 'relu' | 'softmax' | 'linear';
@@ -96,38 +97,43 @@ function checkOptions(
   required: readonly string[],
 ): void {
   if (!config || typeof config !== 'object' || Array.isArray(config)) {
-    throw new Error(
-      `${fn}: expected an options object { ${allowed.join(', ')} }, got ${JSON.stringify(config)}`,
+    throw new ConvlabError(
+      fn,
+      `expected an options object { ${allowed.join(', ')} }, got ${JSON.stringify(config)}`,
     );
   }
   for (const key of Object.keys(config)) {
     if (!allowed.includes(key)) {
-      throw new Error(`${fn}: unknown option ${JSON.stringify(key)}; the options are ${allowed.join(', ')}`);
+      throw new ConvlabError(
+        fn,
+        `unknown option ${JSON.stringify(key)}; the options are ${allowed.join(', ')}`,
+      );
     }
   }
   for (const key of required) {
     if ((config as Record<string, unknown>)[key] === undefined)
-      throw new Error(`${fn}: option ${key} is required`);
+      throw new ConvlabError(fn, `option ${key} is required`);
   }
 }
 
 function checkPositiveInteger(fn: string, name: string, value: unknown): void {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new Error(`${fn}: ${name} must be a positive integer, got ${JSON.stringify(value)}`);
+    throw new ConvlabError(fn, `${name} must be a positive integer, got ${JSON.stringify(value)}`);
   }
 }
 
 function checkCommon(fn: string, config: { activation?: unknown; init?: unknown; name?: unknown }): void {
   if (config.activation !== undefined && !ACTIVATIONS.includes(config.activation as Activation)) {
-    throw new Error(
-      `${fn}: unknown activation ${JSON.stringify(config.activation)}; use ${ACTIVATIONS.join(', ')}`,
+    throw new ConvlabError(
+      fn,
+      `unknown activation ${JSON.stringify(config.activation)}; use ${ACTIVATIONS.join(', ')}`,
     );
   }
   if (config.init !== undefined && config.init !== 'he' && config.init !== 'glorot') {
-    throw new Error(`${fn}: unknown init ${JSON.stringify(config.init)}; use 'he' or 'glorot'`);
+    throw new ConvlabError(fn, `unknown init ${JSON.stringify(config.init)}; use 'he' or 'glorot'`);
   }
   if (config.name !== undefined && (typeof config.name !== 'string' || config.name === '')) {
-    throw new Error(`${fn}: name must be a non-empty string, got ${JSON.stringify(config.name)}`);
+    throw new ConvlabError(fn, `name must be a non-empty string, got ${JSON.stringify(config.name)}`);
   }
 }
 
@@ -207,8 +213,9 @@ export interface BuildContext {
 
 function needsVolume(fn: string, inputShape: readonly number[]): void {
   if (inputShape.length !== 3) {
-    throw new Error(
-      `${fn}: needs an (H,W,C) volume per example but gets ${shapeString(inputShape)}; put it before flatten/dense`,
+    throw new ConvlabError(
+      fn,
+      `needs an (H,W,C) volume per example but gets ${shapeString(inputShape)}; put it before flatten/dense`,
     );
   }
 }
@@ -233,7 +240,7 @@ function activateBackward(
 
 function cached(fn: string, name: string, value: Tensor | null): Tensor {
   if (!value)
-    throw new Error(`${fn}: layer ${name} has no forward pass to go back through; call forward first`);
+    throw new ConvlabError(fn, `layer ${name} has no forward pass to go back through; call forward first`);
   return value;
 }
 
@@ -415,6 +422,9 @@ export function buildLayer(spec: LayerSpec, inputShape: readonly number[], conte
     case 'flatten':
       return buildStateless(spec, shape, context);
     default:
-      throw new Error(`buildLayer: unknown layer type ${JSON.stringify((spec as { type: unknown }).type)}`);
+      throw new ConvlabError(
+        'buildLayer',
+        `unknown layer type ${JSON.stringify((spec as { type: unknown }).type)}`,
+      );
   }
 }

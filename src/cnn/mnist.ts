@@ -2,6 +2,7 @@ import { readFileSync } from 'fs';
 import { dirname, join } from 'path';
 import { seededRandom } from './random';
 import { checkTensor, contiguous, DType, dtypeOf, fromData, allocate, Tensor } from './tensor';
+import { ConvlabError } from './convlabError';
 
 /** How many digits the registry package `mnist` holds (a subset of MNIST's test set). */
 export const MNIST_SIZE = 10000;
@@ -44,7 +45,7 @@ function readDigits(): number[][] {
 
 function checkCount(fn: string, name: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-    throw new Error(`${fn}: ${name} must be a non-negative integer, got ${JSON.stringify(value)}`);
+    throw new ConvlabError(fn, `${name} must be a non-negative integer, got ${JSON.stringify(value)}`);
   }
   return value;
 }
@@ -59,16 +60,17 @@ export function loadMnist(options: MnistOptions = {}): MnistData {
   const test = checkCount(fn, 'test', options.test ?? 2000);
   const seed = options.seed ?? 0;
   if (typeof seed !== 'number' || !Number.isFinite(seed)) {
-    throw new Error(`${fn}: seed must be a finite number, got ${JSON.stringify(seed)}`);
+    throw new ConvlabError(fn, `seed must be a finite number, got ${JSON.stringify(seed)}`);
   }
   const dtype = options.dtype ?? 'float32';
   if (train + test > MNIST_SIZE) {
-    throw new Error(
-      `${fn}: train + test = ${train} + ${test} = ${train + test} is more than the ${MNIST_SIZE} digits there are`,
+    throw new ConvlabError(
+      fn,
+      `train + test = ${train} + ${test} = ${train + test} is more than the ${MNIST_SIZE} digits there are`,
     );
   }
   if (dtype !== 'float32' && dtype !== 'float64') {
-    throw new Error(`${fn}: dtype must be 'float32' or 'float64', got ${JSON.stringify(dtype)}`);
+    throw new ConvlabError(fn, `dtype must be 'float32' or 'float64', got ${JSON.stringify(dtype)}`);
   }
   const digits = readDigits();
   // every image as (digit, index within that digit's file), in file order, then one seeded shuffle
@@ -108,10 +110,10 @@ export function standardize(
   if (stats) {
     ({ mean, std } = stats);
     if (!Number.isFinite(mean) || !Number.isFinite(std) || std <= 0) {
-      throw new Error(`${fn}: stats need a finite mean and a positive std, got mean=${mean}, std=${std}`);
+      throw new ConvlabError(fn, `stats need a finite mean and a positive std, got mean=${mean}, std=${std}`);
     }
   } else {
-    if (data.length === 0) throw new Error(`${fn}: x is empty (x [${x.shape.join(',')}])`);
+    if (data.length === 0) throw new ConvlabError(fn, 'x is empty', { x: x.shape });
     let sum = 0;
     for (let i = 0; i < data.length; i++) sum += data[i];
     mean = sum / data.length;
@@ -119,9 +121,9 @@ export function standardize(
     for (let i = 0; i < data.length; i++) squares += (data[i] - mean) ** 2;
     std = Math.sqrt(squares / data.length);
     if (std === 0)
-      throw new Error(
-        `${fn}: every value of x is ${mean}, so there is no spread to scale (x [${x.shape.join(',')}])`,
-      );
+      throw new ConvlabError(fn, `every value of x is ${mean}, so there is no spread to scale`, {
+        x: x.shape,
+      });
   }
   const out = allocate(dtypeOf(x), data.length);
   for (let i = 0; i < data.length; i++) out[i] = (data[i] - mean) / std;

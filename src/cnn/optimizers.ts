@@ -1,4 +1,5 @@
 import { contiguous, FloatArray, isContiguous, shapeString, Tensor } from './tensor';
+import { ConvlabError } from './convlabError';
 
 /** A learnable tensor and the gradient of the cost with respect to it (null before the first backward pass). */
 export interface Parameter {
@@ -31,7 +32,7 @@ function checkNumber(
     value < high;
   if (!ok) {
     const range = `${lowOpen ? '(' : '['}${low}, ${high === Infinity ? '∞' : high})`;
-    throw new Error(`${fn}: ${name} must be a number in ${range}, got ${JSON.stringify(value)}`);
+    throw new ConvlabError(fn, `${name} must be a number in ${range}, got ${JSON.stringify(value)}`);
   }
   return value as number;
 }
@@ -39,15 +40,16 @@ function checkNumber(
 /** Checks a parameter before updating it and returns its storage and its gradient's (both contiguous). */
 function prepare(fn: string, parameter: Parameter): { value: FloatArray; grad: FloatArray } {
   const { name, value, grad } = parameter;
-  if (!grad) throw new Error(`${fn}: parameter ${name} has no gradient yet; run a backward pass first`);
+  if (!grad) throw new ConvlabError(fn, `parameter ${name} has no gradient yet; run a backward pass first`);
   if (grad.size !== value.size || grad.shape.some((d, i) => d !== value.shape[i])) {
-    throw new Error(
-      `${fn}: gradient of ${name} has shape ${shapeString(grad.shape)} but the parameter has ${shapeString(value.shape)}`,
+    throw new ConvlabError(
+      fn,
+      `gradient of ${name} has shape ${shapeString(grad.shape)} but the parameter has ${shapeString(value.shape)}`,
     );
   }
   // updating in place needs the values in row-major order from 0, so that value[i] pairs with grad[i]
   if (!isContiguous(value))
-    throw new Error(`${fn}: parameter ${name} must be a contiguous tensor to update in place`);
+    throw new ConvlabError(fn, `parameter ${name} must be a contiguous tensor to update in place`);
   return { value: value.data, grad: contiguous(grad).data };
 }
 
@@ -58,7 +60,7 @@ function prepare(fn: string, parameter: Parameter): { value: FloatArray; grad: F
 export function sgd(options: { learningRate: number; momentum?: number }): Optimizer {
   const fn = 'sgd';
   if (!options || typeof options !== 'object')
-    throw new Error(`${fn}: options { learningRate, momentum? } are required`);
+    throw new ConvlabError(fn, 'options { learningRate, momentum? } are required');
   let learningRate = checkNumber(fn, 'learningRate', options.learningRate, 0, Infinity, true);
   const momentum = checkNumber(fn, 'momentum', options.momentum ?? 0, 0, 1, false);
   const velocity = new Map<Tensor, Float64Array>();
@@ -97,7 +99,7 @@ export function adam(
   options: { learningRate?: number; beta1?: number; beta2?: number; epsilon?: number } = {},
 ): Optimizer {
   const fn = 'adam';
-  if (!options || typeof options !== 'object') throw new Error(`${fn}: options must be an object`);
+  if (!options || typeof options !== 'object') throw new ConvlabError(fn, 'options must be an object');
   let learningRate = checkNumber(fn, 'learningRate', options.learningRate ?? 0.001, 0, Infinity, true);
   const beta1 = checkNumber(fn, 'beta1', options.beta1 ?? 0.9, 0, 1, false);
   const beta2 = checkNumber(fn, 'beta2', options.beta2 ?? 0.999, 0, 1, false);
@@ -146,11 +148,11 @@ export function stepDecay(
   const fn = 'stepDecay';
   checkNumber(fn, 'initial', initial, 0, Infinity, true);
   if (!options || typeof options !== 'object')
-    throw new Error(`${fn}: options { factor, every } are required`);
+    throw new ConvlabError(fn, 'options { factor, every } are required');
   const factor = checkNumber(fn, 'factor', options.factor, 0, Infinity, true);
   const every = options.every;
   if (!Number.isInteger(every) || every < 1) {
-    throw new Error(`${fn}: every must be a positive integer (epochs), got ${JSON.stringify(every)}`);
+    throw new ConvlabError(fn, `every must be a positive integer (epochs), got ${JSON.stringify(every)}`);
   }
   // rounded to 12 digits so that 0.01·0.2² prints as 0.0004, not 0.0004000000000000001
   return (epoch: number) => Number((initial * factor ** Math.floor(epoch / every)).toPrecision(12));

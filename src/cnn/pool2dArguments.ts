@@ -1,5 +1,6 @@
 import { poolGeometry, PoolGeometry, PoolMode } from './shape';
 import { addBatchAxis, checkTensor, contiguous, shapeString, Tensor } from './tensor';
+import { ConvlabError } from './convlabError';
 
 export interface PoolOptions {
   /** Window size f (f×f). */
@@ -31,8 +32,9 @@ export function preparePoolGradient(fn: string, dA: Tensor, x: Tensor, prepared:
   checkTensor(fn, 'dA', dA, [x.dimension]);
   const expected = prepared.batched ? [batch, outHeight, outWidth, C] : [outHeight, outWidth, C];
   if (dA.shape.some((d, i) => d !== expected[i])) {
-    throw new Error(
-      `${fn}: dA has shape ${shapeString(dA.shape)} but pool2d's output has shape ${shapeString(expected)} (input ${shapeString(x.shape)}, size ${f}, stride ${stride})`,
+    throw new ConvlabError(
+      fn,
+      `dA has shape ${shapeString(dA.shape)} but pool2d's output has shape ${shapeString(expected)} (input ${shapeString(x.shape)}, size ${f}, stride ${stride})`,
     );
   }
   return contiguous(prepared.batched ? dA : addBatchAxis(dA));

@@ -1,4 +1,5 @@
 import { DType, Tensor, zeros } from './tensor';
+import { ConvlabError } from './convlabError';
 
 /**
  * A small seeded generator (mulberry32) so notebooks and tests give the same numbers run to run.
@@ -16,7 +17,8 @@ export interface Random {
 }
 
 export function seededRandom(seed: number): Random {
-  if (!Number.isFinite(seed)) throw new Error(`seededRandom: seed must be a finite number, got ${seed}`);
+  if (!Number.isFinite(seed))
+    throw new ConvlabError('seededRandom', `seed must be a finite number, got ${seed}`);
   let state = seed >>> 0;
   let spare: number | null = null;
   const uniform = (): number => {

@@ -14,6 +14,7 @@ import {
   sizeOf,
   Tensor,
 } from './tensor';
+import { ConvlabError } from './convlabError';
 
 /** One row of `model.summary()`, as in the lecture's table. */
 export interface SummaryRow {
@@ -134,8 +135,9 @@ function defaultName(spec: LayerSpec, l: number): string {
 function checkSpec(fn: string, spec: unknown, index: number): LayerSpec {
   const s = spec as LayerSpec;
   if (!s || typeof s !== 'object' || typeof s.type !== 'string' || !(s.type in layerFactories)) {
-    throw new Error(
-      `${fn}: layer ${index + 1} is not a layer (use layers.conv2d({...}), layers.dense({...}), …), got ${JSON.stringify(spec)}`,
+    throw new ConvlabError(
+      fn,
+      `layer ${index + 1} is not a layer (use layers.conv2d({...}), layers.dense({...}), …), got ${JSON.stringify(spec)}`,
     );
   }
   // run the factory again: a spec read from JSON gets the same checks as one written in code
@@ -171,8 +173,11 @@ class SequentialModel implements Model {
         this.layers.push(layer);
         shape = layer.outputShape;
       } catch (e) {
-        throw new Error(
-          `sequential: layer ${index + 1} (${name}) cannot take input ${shapeString(shape)}: ${(e as Error).message}`,
+        if (!(e instanceof ConvlabError)) throw e;
+        throw new ConvlabError(
+          'sequential',
+          `layer ${index + 1} (${name}) cannot take input ${shapeString(shape)}: ${e.message}`,
+          {},
           { cause: e },
         );
       }
@@ -187,8 +192,9 @@ class SequentialModel implements Model {
     const single = x.dimension === n;
     const perExample = single ? x.shape : x.shape.slice(1);
     if ((x.dimension !== n && x.dimension !== n + 1) || perExample.some((d, i) => d !== this.inputShape[i])) {
-      throw new Error(
-        `${fn}: x has shape ${shapeString(x.shape)} but the model takes ${shapeString(this.inputShape)} per example (a batch is [m,${this.inputShape.join(',')}])`,
+      throw new ConvlabError(
+        fn,
+        `x has shape ${shapeString(x.shape)} but the model takes ${shapeString(this.inputShape)} per example (a batch is [m,${this.inputShape.join(',')}])`,
       );
     }
     let batch = single ? fromData(contiguous(x).data, [1, ...x.shape]) : x;
@@ -210,7 +216,8 @@ class SequentialModel implements Model {
   backward(target: Labels | Tensor, { inputGradient = true } = {}): Tensor | null {
     const fn = 'model.backward';
     const output = this.lastOutput;
-    if (!output) throw new Error(`${fn}: call forward first; there is no forward pass to go back through`);
+    if (!output)
+      throw new ConvlabError(fn, 'call forward first; there is no forward pass to go back through');
     const last = this.layers.length - 1;
     let grad: Tensor;
     let start = last;
@@ -225,8 +232,9 @@ class SequentialModel implements Model {
       const t = target as Tensor;
       const expected = this.lastWasSingle ? this.outputShape : output.shape;
       if (t.dimension !== expected.length || t.shape.some((d, i) => d !== expected[i])) {
-        throw new Error(
-          `${fn}: the gradient has shape ${shapeString(t.shape)} but the output has shape ${shapeString(expected)}`,
+        throw new ConvlabError(
+          fn,
+          `the gradient has shape ${shapeString(t.shape)} but the output has shape ${shapeString(expected)}`,
         );
       }
       grad = fromData(copy(t, this.dtype).data, output.shape);
@@ -245,8 +253,9 @@ class SequentialModel implements Model {
   private checkClassifier(fn: string): void {
     const last = this.layers[this.layers.length - 1];
     if (!last || !last.endsInSoftmax || this.outputShape.length !== 1) {
-      throw new Error(
-        `${fn}: the model must end in softmax over classes (layers.softmax() or dense with activation 'softmax'); its output is ${shapeString(this.outputShape)}${last ? ` from ${last.name}` : ''}`,
+      throw new ConvlabError(
+        fn,
+        `the model must end in softmax over classes (layers.softmax() or dense with activation 'softmax'); its output is ${shapeString(this.outputShape)}${last ? ` from ${last.name}` : ''}`,
       );
     }
   }
@@ -293,15 +302,18 @@ class SequentialModel implements Model {
     const fn = 'model.fit';
     this.checkClassifier(fn);
     if (!options || typeof options !== 'object') {
-      throw new Error(`${fn}: options { epochs, batchSize?, optimizer, seed?, … } are required`);
+      throw new ConvlabError(fn, 'options { epochs, batchSize?, optimizer, seed?, … } are required');
     }
     const { epochs, batchSize = 32, optimizer, seed = 0, shuffle = true, validation } = options;
     if (!Number.isInteger(epochs) || epochs < 1) {
-      throw new Error(`${fn}: epochs must be a positive integer, got ${JSON.stringify(epochs)}`);
+      throw new ConvlabError(fn, `epochs must be a positive integer, got ${JSON.stringify(epochs)}`);
     }
     checkBatchSize(fn, batchSize);
     if (!optimizer || typeof optimizer.step !== 'function') {
-      throw new Error(`${fn}: optimizer must be sgd({...}) or adam({...}), got ${JSON.stringify(optimizer)}`);
+      throw new ConvlabError(
+        fn,
+        `optimizer must be sgd({...}) or adam({...}), got ${JSON.stringify(optimizer)}`,
+      );
     }
     const { batch: data } = this.asBatch(fn, x);
     const m = data.shape[0];
@@ -332,8 +344,9 @@ class SequentialModel implements Model {
         const probs = this.forward(fromData(xb, [picked.length, ...this.inputShape]));
         const cost = crossEntropy(probs, yb);
         if (!Number.isFinite(cost)) {
-          throw new Error(
-            `${fn}: the cost became ${cost} at epoch ${epoch}, batch ${batchIndex}; the learning rate (${optimizer.learningRate}) may be too high`,
+          throw new ConvlabError(
+            fn,
+            `the cost became ${cost} at epoch ${epoch}, batch ${batchIndex}; the learning rate (${optimizer.learningRate}) may be too high`,
           );
         }
         const batchAccuracy = accuracy(probs, yb);
@@ -421,7 +434,7 @@ class SequentialModel implements Model {
 
 function checkBatchSize(fn: string, batchSize: unknown): void {
   if (typeof batchSize !== 'number' || !Number.isInteger(batchSize) || batchSize < 1) {
-    throw new Error(`${fn}: batchSize must be a positive integer, got ${JSON.stringify(batchSize)}`);
+    throw new ConvlabError(fn, `batchSize must be a positive integer, got ${JSON.stringify(batchSize)}`);
   }
 }
 
@@ -431,8 +444,9 @@ function checkInputShape(fn: string, inputShape: unknown): number[] {
     inputShape.length === 0 ||
     inputShape.some((d) => typeof d !== 'number' || !Number.isInteger(d) || d < 1)
   ) {
-    throw new Error(
-      `${fn}: inputShape must be a list of positive integers such as [28, 28, 1], got ${JSON.stringify(inputShape)}`,
+    throw new ConvlabError(
+      fn,
+      `inputShape must be a list of positive integers such as [28, 28, 1], got ${JSON.stringify(inputShape)}`,
     );
   }
   return inputShape.slice();
@@ -451,15 +465,16 @@ export function sequential(
   const fn = 'sequential';
   const shape = checkInputShape(fn, inputShape);
   if (!Array.isArray(layerList) || layerList.length === 0) {
-    throw new Error(
-      `${fn}: layers must be a non-empty list such as [layers.dense({ units: 10 })], got ${JSON.stringify(layerList)}`,
+    throw new ConvlabError(
+      fn,
+      `layers must be a non-empty list such as [layers.dense({ units: 10 })], got ${JSON.stringify(layerList)}`,
     );
   }
   const specs = layerList.map((spec, index) => checkSpec(fn, spec, index));
   const { seed = 0, dtype = 'float32' } = options ?? {};
-  if (!Number.isFinite(seed)) throw new Error(`${fn}: seed must be a finite number, got ${seed}`);
+  if (!Number.isFinite(seed)) throw new ConvlabError(fn, `seed must be a finite number, got ${seed}`);
   if (dtype !== 'float32' && dtype !== 'float64') {
-    throw new Error(`${fn}: dtype must be 'float32' or 'float64', got ${JSON.stringify(dtype)}`);
+    throw new ConvlabError(fn, `dtype must be 'float32' or 'float64', got ${JSON.stringify(dtype)}`);
   }
   return new SequentialModel(shape, specs, dtype, seed);
 }
@@ -471,7 +486,7 @@ export function loadModel(json: string | ModelJSON): Model {
   try {
     saved = typeof json === 'string' ? (JSON.parse(json) as ModelJSON) : json;
   } catch (e) {
-    throw new Error(`${fn}: not valid JSON: ${(e as Error).message}`, { cause: e });
+    throw new ConvlabError(fn, `not valid JSON: ${(e as Error).message}`, {}, { cause: e });
   }
   if (
     !saved ||
@@ -479,7 +494,7 @@ export function loadModel(json: string | ModelJSON): Model {
     saved.version !== 1 ||
     !Array.isArray(saved.layers)
   ) {
-    throw new Error(`${fn}: expected a saved convlab model (format 'convlab.sequential', version 1)`);
+    throw new ConvlabError(fn, `expected a saved convlab model (format 'convlab.sequential', version 1)`);
   }
   const model = sequential(
     saved.inputShape,
@@ -489,8 +504,9 @@ export function loadModel(json: string | ModelJSON): Model {
   model.layers.forEach((layer, index) => {
     const stored = saved.layers[index].parameters ?? [];
     if (stored.length !== layer.parameters.length) {
-      throw new Error(
-        `${fn}: layer ${layer.name} has ${layer.parameters.length} parameter tensors but ${stored.length} were saved`,
+      throw new ConvlabError(
+        fn,
+        `layer ${layer.name} has ${layer.parameters.length} parameter tensors but ${stored.length} were saved`,
       );
     }
     layer.parameters.forEach((parameter, p) => {
@@ -500,13 +516,17 @@ export function loadModel(json: string | ModelJSON): Model {
         values.length !== parameter.value.size ||
         shapeString(shape) !== shapeString(parameter.value.shape)
       ) {
-        throw new Error(
-          `${fn}: saved ${parameter.name} has shape ${shapeString(shape ?? [])} and ${values?.length} values, but the layer needs ${shapeString(parameter.value.shape)}`,
+        throw new ConvlabError(
+          fn,
+          `saved ${parameter.name} has shape ${shapeString(shape ?? [])} and ${values?.length} values, but the layer needs ${shapeString(parameter.value.shape)}`,
         );
       }
       const bad = values.findIndex((v) => typeof v !== 'number' || !Number.isFinite(v));
       if (bad >= 0)
-        throw new Error(`${fn}: saved ${parameter.name} has ${JSON.stringify(values[bad])} at index ${bad}`);
+        throw new ConvlabError(
+          fn,
+          `saved ${parameter.name} has ${JSON.stringify(values[bad])} at index ${bad}`,
+        );
       parameter.value.data.set(values);
     });
   });

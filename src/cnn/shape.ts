@@ -1,4 +1,5 @@
 import { shapeString } from './tensor';
+import { ConvlabError } from './convlabError';
 
 /** Zero padding: a number of pixels, `'valid'` (0) or `'same'` ((f − 1)/2, odd f only). */
 export type Pad = number | 'valid' | 'same';
@@ -13,14 +14,16 @@ export function outputSize(n: number, f: number, pad: number, stride: number): n
     ['stride', stride, 1],
   ] as const) {
     if (!Number.isInteger(v) || v < min) {
-      throw new Error(
-        `${fn}: ${name} must be an integer ≥ ${min}, got ${v} (n=${n}, f=${f}, pad=${pad}, stride=${stride})`,
+      throw new ConvlabError(
+        fn,
+        `${name} must be an integer ≥ ${min}, got ${v} (n=${n}, f=${f}, pad=${pad}, stride=${stride})`,
       );
     }
   }
   if (f > n + 2 * pad) {
-    throw new Error(
-      `${fn}: filter size ${f} is larger than the padded input ${n + 2 * pad} (n=${n}, pad=${pad})`,
+    throw new ConvlabError(
+      fn,
+      `filter size ${f} is larger than the padded input ${n + 2 * pad} (n=${n}, pad=${pad})`,
     );
   }
   return Math.floor((n + 2 * pad - f) / stride) + 1;
@@ -29,7 +32,7 @@ export function outputSize(n: number, f: number, pad: number, stride: number): n
 /** Checks a stride: a positive integer. */
 export function checkStride(fn: string, stride: unknown): number {
   if (typeof stride !== 'number' || !Number.isInteger(stride) || stride <= 0) {
-    throw new Error(`${fn}: stride must be a positive integer, got ${JSON.stringify(stride)}`);
+    throw new ConvlabError(fn, `stride must be a positive integer, got ${JSON.stringify(stride)}`);
   }
   return stride;
 }
@@ -39,15 +42,17 @@ export function resolvePad(fn: string, pad: unknown, f: number): number {
   if (pad === 'valid') return 0;
   if (pad === 'same') {
     if (f % 2 === 0) {
-      throw new Error(
-        `${fn}: pad 'same' needs an odd filter size so that p = (f − 1)/2 is whole, got f=${f}`,
+      throw new ConvlabError(
+        fn,
+        `pad 'same' needs an odd filter size so that p = (f − 1)/2 is whole, got f=${f}`,
       );
     }
     return (f - 1) / 2;
   }
   if (typeof pad !== 'number' || !Number.isInteger(pad) || pad < 0) {
-    throw new Error(
-      `${fn}: pad must be a non-negative integer, 'valid' or 'same', got ${JSON.stringify(pad)}`,
+    throw new ConvlabError(
+      fn,
+      `pad must be a non-negative integer, 'valid' or 'same', got ${JSON.stringify(pad)}`,
     );
   }
   return pad;
@@ -81,19 +86,24 @@ export function convGeometry(
 ): ConvGeometry {
   const [batch, inHeight, inWidth, inChannels] = xShape;
   const [fH, fW, wChannels, outChannels] = wShape;
-  const shapes = `(input ${shapeString(shownShape)}, filter ${shapeString(wShape)})`;
-  if (wShape.length !== 4) throw new Error(`${fn}: filter must be 4-D (f,f,C,K), got ${shapeString(wShape)}`);
-  if (fH !== fW) throw new Error(`${fn}: filter must be square (f,f,C,K), got ${fH}×${fW} ${shapes}`);
+  const shapes = { input: shownShape, filter: wShape };
+  if (wShape.length !== 4)
+    throw new ConvlabError(fn, `filter must be 4-D (f,f,C,K), got ${shapeString(wShape)}`);
+  if (fH !== fW) throw new ConvlabError(fn, `filter must be square (f,f,C,K), got ${fH}×${fW}`, shapes);
   if (wChannels !== inChannels) {
-    throw new Error(
-      `${fn}: filter has ${wChannels} input channels but the input has ${inChannels} ${shapes}`,
+    throw new ConvlabError(
+      fn,
+      `filter has ${wChannels} input channels but the input has ${inChannels}`,
+      shapes,
     );
   }
   const stride = checkStride(fn, options.stride ?? 1);
   const pad = resolvePad(fn, options.pad ?? 0, fH);
   if (fH > inHeight + 2 * pad || fH > inWidth + 2 * pad) {
-    throw new Error(
-      `${fn}: filter ${fH}×${fH} is larger than the padded input ${inHeight + 2 * pad}×${inWidth + 2 * pad} (pad ${pad}) ${shapes}`,
+    throw new ConvlabError(
+      fn,
+      `filter ${fH}×${fH} is larger than the padded input ${inHeight + 2 * pad}×${inWidth + 2 * pad} (pad ${pad})`,
+      shapes,
     );
   }
   return {
@@ -135,22 +145,25 @@ export function poolGeometry(
   shownShape: readonly number[] = xShape,
 ): PoolGeometry {
   if (!options || typeof options !== 'object') {
-    throw new Error(`${fn}: options { size, stride?, mode? } are required, got ${JSON.stringify(options)}`);
+    throw new ConvlabError(
+      fn,
+      `options { size, stride?, mode? } are required, got ${JSON.stringify(options)}`,
+    );
   }
   const size = options.size;
   if (typeof size !== 'number' || !Number.isInteger(size) || size <= 0) {
-    throw new Error(`${fn}: size must be a positive integer, got ${JSON.stringify(size)}`);
+    throw new ConvlabError(fn, `size must be a positive integer, got ${JSON.stringify(size)}`);
   }
   const stride = checkStride(fn, options.stride ?? size);
   const mode = options.mode ?? 'max';
   if (mode !== 'max' && mode !== 'avg') {
-    throw new Error(`${fn}: unknown pool mode ${JSON.stringify(mode)}; use 'max' or 'avg'`);
+    throw new ConvlabError(fn, `unknown pool mode ${JSON.stringify(mode)}; use 'max' or 'avg'`);
   }
   const [batch, inHeight, inWidth, channels] = xShape;
   if (size > inHeight || size > inWidth) {
-    throw new Error(
-      `${fn}: window ${size}×${size} is larger than the input ${inHeight}×${inWidth} (input ${shapeString(shownShape)})`,
-    );
+    throw new ConvlabError(fn, `window ${size}×${size} is larger than the input ${inHeight}×${inWidth}`, {
+      input: shownShape,
+    });
   }
   return {
     batch,

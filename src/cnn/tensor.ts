@@ -1,4 +1,5 @@
 import ndarray, { NdArray } from 'ndarray';
+import { ConvlabError, shapeString } from './convlabError';
 
 /** The two element types convlab computes in: float32 by default, float64 for gradient checks. */
 export type DType = 'float32' | 'float64';
@@ -23,21 +24,18 @@ export function sizeOf(shape: readonly number[]): number {
   return shape.reduce((p, d) => p * d, 1);
 }
 
-/** `[1,6,6,1]` — how every error message prints a shape. */
-export function shapeString(shape: readonly number[]): string {
-  return `[${shape.join(',')}]`;
-}
+export { shapeString };
 
 function checkDType(fn: string, dtype: unknown): DType {
   if (dtype !== 'float32' && dtype !== 'float64') {
-    throw new Error(`${fn}: dtype must be 'float32' or 'float64', got ${JSON.stringify(dtype)}`);
+    throw new ConvlabError(fn, `dtype must be 'float32' or 'float64', got ${JSON.stringify(dtype)}`);
   }
   return dtype;
 }
 
 function checkShape(fn: string, shape: readonly number[]): void {
   if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) {
-    throw new Error(`${fn}: shape must be a list of non-negative integers, got ${JSON.stringify(shape)}`);
+    throw new ConvlabError(fn, `shape must be a list of non-negative integers, got ${JSON.stringify(shape)}`);
   }
 }
 
@@ -59,8 +57,9 @@ export function full(shape: readonly number[], value: number, dtype: DType = 'fl
 export function fromData(data: FloatArray, shape: readonly number[]): Tensor {
   checkShape('fromData', shape);
   if (data.length !== sizeOf(shape)) {
-    throw new Error(
-      `fromData: ${data.length} values do not fill shape ${shapeString(shape)} (${sizeOf(shape)} values)`,
+    throw new ConvlabError(
+      'fromData',
+      `${data.length} values do not fill shape ${shapeString(shape)} (${sizeOf(shape)} values)`,
     );
   }
   return ndarray(data, shape.slice());
@@ -75,7 +74,10 @@ export function tensor(values: Nested, dtype: DType = 'float32'): Tensor {
   const shape: number[] = [];
   for (let level: Nested = values; Array.isArray(level); level = level[0]) {
     if (level.length === 0) {
-      throw new Error(`tensor: empty array at depth ${shape.length} (shape so far ${shapeString(shape)})`);
+      throw new ConvlabError(
+        'tensor',
+        `empty array at depth ${shape.length} (shape so far ${shapeString(shape)})`,
+      );
     }
     shape.push(level.length);
   }
@@ -84,15 +86,19 @@ export function tensor(values: Nested, dtype: DType = 'float32'): Tensor {
   const walk = (node: Nested, depth: number, path: number[]): void => {
     if (depth === shape.length) {
       if (typeof node !== 'number' || Number.isNaN(node)) {
-        throw new Error(`tensor: element at [${path.join(',')}] is ${JSON.stringify(node)}, not a number`);
+        throw new ConvlabError(
+          'tensor',
+          `element at [${path.join(',')}] is ${JSON.stringify(node)}, not a number`,
+        );
       }
       data[i++] = node;
       return;
     }
     if (!Array.isArray(node) || node.length !== shape[depth]) {
       const got = Array.isArray(node) ? `length ${node.length}` : `a number`;
-      throw new Error(
-        `tensor: ragged nested array: at [${path.join(',')}] expected length ${shape[depth]} (shape ${shapeString(shape)}) but found ${got}`,
+      throw new ConvlabError(
+        'tensor',
+        `ragged nested array: at [${path.join(',')}] expected length ${shape[depth]} (shape ${shapeString(shape)}) but found ${got}`,
       );
     }
     node.forEach((child, j) => walk(child, depth + 1, [...path, j]));
@@ -103,7 +109,7 @@ export function tensor(values: Nested, dtype: DType = 'float32'): Tensor {
 
 /** The tensor as nested arrays of plain numbers (any view, any layout). */
 export function toNested(a: Tensor): Nested {
-  if (!a || !a.shape || !a.data) throw new Error(`toNested: expected an ndarray, got ${typeof a}`);
+  if (!a || !a.shape || !a.data) throw new ConvlabError('toNested', `expected an ndarray, got ${typeof a}`);
   if (a.dimension === 0) return a.data[a.offset];
   const build = (depth: number, offset: number): Nested => {
     const out: Nested[] = [];
@@ -122,7 +128,7 @@ export function toNested(a: Tensor): Nested {
  */
 export function assign(dest: Tensor, src: Tensor): Tensor {
   if (dest.dimension !== src.dimension || dest.shape.some((d, i) => d !== src.shape[i])) {
-    throw new Error(`assign: shapes differ (dest ${shapeString(dest.shape)}, src ${shapeString(src.shape)})`);
+    throw new ConvlabError('assign', 'shapes differ', { dest: dest.shape, src: src.shape });
   }
   const n = src.dimension;
   const index = new Array<number>(n).fill(0);
@@ -168,8 +174,9 @@ export function contiguous(a: Tensor): Tensor {
 export function reshape(a: Tensor, shape: readonly number[]): Tensor {
   checkShape('reshape', shape);
   if (sizeOf(shape) !== a.size) {
-    throw new Error(
-      `reshape: cannot reshape ${shapeString(a.shape)} (${a.size} values) to ${shapeString(shape)}`,
+    throw new ConvlabError(
+      'reshape',
+      `cannot reshape ${shapeString(a.shape)} (${a.size} values) to ${shapeString(shape)}`,
     );
   }
   return ndarray(contiguous(a).data, shape.slice());
@@ -179,19 +186,21 @@ export function reshape(a: Tensor, shape: readonly number[]): Tensor {
 export function checkTensor(fn: string, name: string, a: unknown, dims?: readonly number[]): Tensor {
   const t = a as Tensor;
   if (!t || typeof t !== 'object' || !Array.isArray(t.shape) || !t.data) {
-    throw new Error(
-      `${fn}: ${name} must be an ndarray (use tensor([...])), got ${a === null ? 'null' : typeof a}`,
+    throw new ConvlabError(
+      fn,
+      `${name} must be an ndarray (use tensor([...])), got ${a === null ? 'null' : typeof a}`,
     );
   }
   if (!(t.data instanceof Float32Array || t.data instanceof Float64Array)) {
-    throw new Error(
-      `${fn}: ${name} must hold a Float32Array or Float64Array, got ${(t.data as object).constructor?.name}`,
+    throw new ConvlabError(
+      fn,
+      `${name} must hold a Float32Array or Float64Array, got ${(t.data as object).constructor?.name}`,
     );
   }
   if (dims && !dims.includes(t.dimension)) {
-    throw new Error(
-      `${fn}: ${name} must have ${dims.join(' or ')} dimensions, got ${t.dimension} (${name} ${shapeString(t.shape)})`,
-    );
+    throw new ConvlabError(fn, `${name} must have ${dims.join(' or ')} dimensions, got ${t.dimension}`, {
+      [name]: t.shape,
+    });
   }
   return t;
 }

@@ -1,4 +1,5 @@
-import { checkTensor, dtypeOf, shapeString, Tensor, zeros, assign } from './tensor';
+import { checkTensor, dtypeOf, Tensor, zeros, assign } from './tensor';
+import { ConvlabError } from './convlabError';
 
 /**
  * Pads the two spatial axes with zeros: (H,W), (H,W,C) or (m,H,W,C) → H + 2·pad, W + 2·pad.
@@ -8,9 +9,9 @@ export function zeroPad(x: Tensor, pad: number): Tensor {
   const fn = 'zeroPad';
   checkTensor(fn, 'x', x, [2, 3, 4]);
   if (typeof pad !== 'number' || !Number.isInteger(pad) || pad < 0) {
-    throw new Error(
-      `${fn}: pad must be a non-negative integer, got ${JSON.stringify(pad)} (x ${shapeString(x.shape)})`,
-    );
+    throw new ConvlabError(fn, `pad must be a non-negative integer, got ${JSON.stringify(pad)}`, {
+      x: x.shape,
+    });
   }
   const h = x.dimension === 4 ? 1 : 0; // index of the height axis
   const shape = x.shape.slice();

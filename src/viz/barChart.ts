@@ -1,4 +1,5 @@
 import { Figure, PlotlyObject, TITLE_MARGIN, titleLayout } from './figure';
+import { ConvlabError } from '../cnn/convlabError';
 
 /** One group of bars: a value per category, an optional legend name and a label per bar. */
 export interface BarSeries {
@@ -41,13 +42,15 @@ export function barChart(
     categories.length === 0 ||
     categories.some((c) => typeof c !== 'string')
   ) {
-    throw new Error(
-      `${fn}: categories must be a non-empty array of strings, got ${JSON.stringify(categories)}`,
+    throw new ConvlabError(
+      fn,
+      `categories must be a non-empty array of strings, got ${JSON.stringify(categories)}`,
     );
   }
   if (!Array.isArray(series) || series.length === 0) {
-    throw new Error(
-      `${fn}: expected an array of numbers or of series { name?, values, labels? }, got ${JSON.stringify(series)}`,
+    throw new ConvlabError(
+      fn,
+      `expected an array of numbers or of series { name?, values, labels? }, got ${JSON.stringify(series)}`,
     );
   }
   const list: BarSeries[] = series.every((v) => typeof v === 'number')
@@ -57,20 +60,23 @@ export function barChart(
   const data: PlotlyObject[] = list.map((s, i) => {
     const what = `series ${i}${s && s.name ? ` (${s.name})` : ''}`;
     if (!s || !Array.isArray(s.values))
-      throw new Error(`${fn}: ${what} needs a values array, got ${JSON.stringify(s)}`);
+      throw new ConvlabError(fn, `${what} needs a values array, got ${JSON.stringify(s)}`);
     if (s.values.length !== categories.length) {
-      throw new Error(`${fn}: ${what} has ${s.values.length} values for ${categories.length} categories`);
+      throw new ConvlabError(fn, `${what} has ${s.values.length} values for ${categories.length} categories`);
     }
     s.values.forEach((v, j) => {
       if (typeof v !== 'number' || !Number.isFinite(v)) {
-        throw new Error(`${fn}: ${what} value ${j} (${categories[j]}) is ${v}, not a finite number`);
+        throw new ConvlabError(fn, `${what} value ${j} (${categories[j]}) is ${v}, not a finite number`);
       }
       if (options.logScale && v <= 0) {
-        throw new Error(`${fn}: ${what} value ${j} (${categories[j]}) is ${v}; a log scale needs values > 0`);
+        throw new ConvlabError(
+          fn,
+          `${what} value ${j} (${categories[j]}) is ${v}; a log scale needs values > 0`,
+        );
       }
     });
     if (s.labels && s.labels.length !== categories.length) {
-      throw new Error(`${fn}: ${what} has ${s.labels.length} labels for ${categories.length} categories`);
+      throw new ConvlabError(fn, `${what} has ${s.labels.length} labels for ${categories.length} categories`);
     }
     const labels = s.labels ? Array.from(s.labels) : s.values.map(thousands);
     return {

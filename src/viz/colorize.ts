@@ -1,6 +1,7 @@
 import { Tensor, zeros } from '../cnn/tensor';
 import { MatrixLike, toRows } from './figure';
 import { colorRange, HeatmapOptions } from './heatmap';
+import { ConvlabError } from '../cnn/convlabError';
 
 /**
  * A colour wheel for angles (an orientation in degrees, 0…360): red, yellow, green, cyan, blue,
@@ -33,7 +34,7 @@ export interface ColorizeOptions extends Pick<HeatmapOptions, 'diverging' | 'ran
 
 function parseHex(fn: string, color: string): [number, number, number] {
   const match = typeof color === 'string' ? /^#([0-9a-f]{6})$/i.exec(color) : null;
-  if (!match) throw new Error(`${fn}: colours must be '#rrggbb', got ${JSON.stringify(color)}`);
+  if (!match) throw new ConvlabError(fn, `colours must be '#rrggbb', got ${JSON.stringify(color)}`);
   const n = parseInt(match[1], 16);
   return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
 }
@@ -53,18 +54,20 @@ export function colorize(matrix: MatrixLike, options: ColorizeOptions = {}): Ten
   const rows = toRows(fn, 'matrix', matrix);
   const { zmin, zmax, colorscale } = colorRange(rows, options);
   if (typeof colorscale === 'string') {
-    throw new Error(
-      `${fn}: colorscale must be colour stops [[0, '#rrggbb'], …, [1, '#rrggbb']], got the name ${JSON.stringify(colorscale)}`,
+    throw new ConvlabError(
+      fn,
+      `colorscale must be colour stops [[0, '#rrggbb'], …, [1, '#rrggbb']], got the name ${JSON.stringify(colorscale)}`,
     );
   }
   if (!Array.isArray(colorscale) || colorscale.length < 2) {
-    throw new Error(`${fn}: colorscale needs at least two stops, got ${JSON.stringify(colorscale)}`);
+    throw new ConvlabError(fn, `colorscale needs at least two stops, got ${JSON.stringify(colorscale)}`);
   }
   const stops = colorscale.map(([position, color], i) => {
     const previous = i > 0 ? colorscale[i - 1][0] : -Infinity;
     if (typeof position !== 'number' || position < 0 || position > 1 || position < previous) {
-      throw new Error(
-        `${fn}: colour stop positions must rise from 0 to 1, got ${JSON.stringify(colorscale.map((s) => s[0]))}`,
+      throw new ConvlabError(
+        fn,
+        `colour stop positions must rise from 0 to 1, got ${JSON.stringify(colorscale.map((s) => s[0]))}`,
       );
     }
     return { position, rgb: parseHex(fn, color) };
@@ -72,12 +75,15 @@ export function colorize(matrix: MatrixLike, options: ColorizeOptions = {}): Ten
   const [height, width] = [rows.length, rows[0].length];
   const mask = options.mask === undefined ? null : toRows(fn, 'mask', options.mask);
   if (mask && (mask.length !== height || mask[0].length !== width)) {
-    throw new Error(`${fn}: mask is ${mask.length}×${mask[0].length} but the matrix is ${height}×${width}`);
+    throw new ConvlabError(
+      fn,
+      `mask is ${mask.length}×${mask[0].length} but the matrix is ${height}×${width}`,
+    );
   }
   const maskRgb = parseHex(fn, options.maskColor ?? '#ffffff');
   const levels = options.levels;
   if (levels !== undefined && (!Number.isInteger(levels) || levels < 2)) {
-    throw new Error(`${fn}: levels must be an integer ≥ 2, got ${JSON.stringify(levels)}`);
+    throw new ConvlabError(fn, `levels must be an integer ≥ 2, got ${JSON.stringify(levels)}`);
   }
 
   const out = zeros([height, width, 3]);

@@ -1,6 +1,7 @@
 import { Tensor } from '../cnn/tensor';
 import { Figure, isTensor } from './figure';
 import { heatmap } from './heatmap';
+import { ConvlabError } from '../cnn/convlabError';
 
 /** Class indices: a plain array, or a 1-D tensor (e.g. an argmax of predictions). */
 export type ClassIndices = readonly number[] | Tensor;
@@ -8,16 +9,17 @@ export type ClassIndices = readonly number[] | Tensor;
 function indices(fn: string, name: string, values: ClassIndices, classCount: number): number[] {
   let list: number[];
   if (isTensor(values)) {
-    if (values.dimension !== 1) throw new Error(`${fn}: ${name} must be 1-D, got shape [${values.shape}]`);
+    if (values.dimension !== 1)
+      throw new ConvlabError(fn, `${name} must be 1-D, got shape [${values.shape}]`);
     list = Array.from({ length: values.shape[0] }, (_, i) => values.get(i));
   } else if (Array.isArray(values)) {
     list = values.slice();
   } else {
-    throw new Error(`${fn}: ${name} must be an array of class indices, got ${typeof values}`);
+    throw new ConvlabError(fn, `${name} must be an array of class indices, got ${typeof values}`);
   }
   list.forEach((v, i) => {
     if (!Number.isInteger(v) || v < 0 || v >= classCount) {
-      throw new Error(`${fn}: ${name}[${i}] is ${v}, not a class index in 0…${classCount - 1}`);
+      throw new ConvlabError(fn, `${name}[${i}] is ${v}, not a class index in 0…${classCount - 1}`);
     }
   });
   return list;
@@ -63,15 +65,16 @@ export function confusionMatrix(
         ? classes.map(String)
         : null;
   if (!names)
-    throw new Error(
-      `${fn}: classes must be a list of names or a positive class count, got ${JSON.stringify(classes)}`,
+    throw new ConvlabError(
+      fn,
+      `classes must be a list of names or a positive class count, got ${JSON.stringify(classes)}`,
     );
   const truth = indices(fn, 'labels', labels, names.length);
   const predicted = indices(fn, 'predictions', predictions, names.length);
   if (truth.length !== predicted.length) {
-    throw new Error(`${fn}: ${truth.length} labels but ${predicted.length} predictions`);
+    throw new ConvlabError(fn, `${truth.length} labels but ${predicted.length} predictions`);
   }
-  if (truth.length === 0) throw new Error(`${fn}: no examples (labels and predictions are empty)`);
+  if (truth.length === 0) throw new ConvlabError(fn, 'no examples (labels and predictions are empty)');
   const counts = confusionCounts(truth, predicted, names.length);
   const correct = counts.reduce((sum, row, c) => sum + row[c], 0);
   const accuracy = `accuracy ${((100 * correct) / truth.length).toFixed(1)}% (${correct}/${truth.length})`;

@@ -4,6 +4,7 @@ import { checkStride, resolvePad } from '../cnn/shape';
 import { tensor } from '../cnn/tensor';
 import { Figure, formatValue, MatrixLike, toRows } from './figure';
 import { heatmap, HeatmapOptions } from './heatmap';
+import { ConvlabError } from '../cnn/convlabError';
 
 export interface ConvolutionHoverOptions
   extends ConvOptions, Pick<HeatmapOptions, 'title' | 'showValues' | 'colorscale'> {}
@@ -27,7 +28,7 @@ export function convolutionHover(
   const x = toRows(fn, 'image', image);
   const k = toRows(fn, 'kernel', kernel);
   const f = k.length;
-  if (k[0].length !== f) throw new Error(`${fn}: kernel must be square (f,f), got ${f}×${k[0].length}`);
+  if (k[0].length !== f) throw new ConvlabError(fn, `kernel must be square (f,f), got ${f}×${k[0].length}`);
   const stride = checkStride(fn, options.stride ?? 1);
   const pad = resolvePad(fn, options.pad ?? 0, f);
   let output: number[][];
@@ -35,7 +36,8 @@ export function convolutionHover(
     // float64 so that integer examples give exact sums
     output = toRows(fn, 'output', correlate2d(tensor(x, 'float64'), tensor(k, 'float64'), { stride, pad }));
   } catch (e) {
-    throw new Error(`${fn}: ${(e as Error).message.replace(/^correlate2d: /, '')}`, { cause: e });
+    if (!(e instanceof ConvlabError)) throw e;
+    throw new ConvlabError(fn, e.problem, e.shapes, { cause: e });
   }
 
   const valueAt = (xR: number, xC: number): number =>

@@ -1,6 +1,7 @@
 import { checkTensor, shapeString, Tensor } from '../cnn/tensor';
 import { Figure } from './figure';
 import { panelGrid, PanelGridOptions } from './panelGrid';
+import { ConvlabError } from '../cnn/convlabError';
 
 export interface FeatureMapsOptions extends Pick<
   PanelGridOptions,
@@ -24,16 +25,17 @@ export function featureMaps(volume: Tensor, options: FeatureMapsOptions = {}): F
   const fn = 'featureMaps';
   checkTensor(fn, 'volume', volume, [3, 4]);
   if (volume.dimension === 4 && volume.shape[0] !== 1) {
-    throw new Error(
-      `${fn}: expected one example (H,W,C) or (1,H,W,C), got a batch of ${volume.shape[0]} (volume ${shapeString(volume.shape)}); pick one with volume.pick(i)`,
+    throw new ConvlabError(
+      fn,
+      `expected one example (H,W,C) or (1,H,W,C), got a batch of ${volume.shape[0]} (volume ${shapeString(volume.shape)}); pick one with volume.pick(i)`,
     );
   }
   const maps = volume.dimension === 4 ? volume.pick(0) : volume;
   const channels = maps.shape[2];
   if (options.titles && options.titles.length !== channels) {
-    throw new Error(
-      `${fn}: ${options.titles.length} titles for ${channels} channels (volume ${shapeString(volume.shape)})`,
-    );
+    throw new ConvlabError(fn, `${options.titles.length} titles for ${channels} channels`, {
+      volume: volume.shape,
+    });
   }
   const panels = Array.from({ length: channels }, (_, c) => ({
     title: options.titles?.[c] ?? `channel ${c}`,

@@ -1,4 +1,5 @@
 import { checkTensor, Tensor } from '../cnn/tensor';
+import { ConvlabError } from '../cnn/convlabError';
 
 /** Any value JSON can hold. Figures are built from these only, so they survive `JSON.stringify` unchanged. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -40,8 +41,9 @@ export function isTensor(value: unknown): value is Tensor {
 
 function checkFinite(fn: string, name: string, v: unknown, where: string): number {
   if (typeof v !== 'number' || !Number.isFinite(v)) {
-    throw new Error(
-      `${fn}: ${name}${where} is ${typeof v === 'number' ? v : JSON.stringify(v)}, not a finite number`,
+    throw new ConvlabError(
+      fn,
+      `${name}${where} is ${typeof v === 'number' ? v : JSON.stringify(v)}, not a finite number`,
     );
   }
   return v + 0; // -0 → 0: JSON has no negative zero, and a figure must round-trip through JSON
@@ -62,19 +64,23 @@ export function toRows(fn: string, name: string, matrix: MatrixLike): number[][]
       for (let w = 0; w < width; w++) row.push(tidy(checkFinite(fn, name, t.get(h, w), `[${h},${w}]`)));
       rows.push(row);
     }
-    if (height === 0 || width === 0) throw new Error(`${fn}: ${name} is empty (shape [${t.shape}])`);
+    if (height === 0 || width === 0) throw new ConvlabError(fn, `${name} is empty`, { shape: t.shape });
     return rows;
   }
   if (!Array.isArray(matrix) || matrix.length === 0 || !matrix.every((row) => Array.isArray(row))) {
-    throw new Error(
-      `${fn}: ${name} must be a 2-D tensor (H,W) or a non-empty array of rows, got ${describe(matrix)}`,
+    throw new ConvlabError(
+      fn,
+      `${name} must be a 2-D tensor (H,W) or a non-empty array of rows, got ${describe(matrix)}`,
     );
   }
   const width = matrix[0].length;
-  if (width === 0) throw new Error(`${fn}: ${name} has an empty first row`);
+  if (width === 0) throw new ConvlabError(fn, `${name} has an empty first row`);
   return matrix.map((row, h) => {
     if (row.length !== width) {
-      throw new Error(`${fn}: ${name} is ragged: row ${h} has ${row.length} values but row 0 has ${width}`);
+      throw new ConvlabError(
+        fn,
+        `${name} is ragged: row ${h} has ${row.length} values but row 0 has ${width}`,
+      );
     }
     return (row as number[]).map((v: number, w: number) => checkFinite(fn, name, v, `[${h}][${w}]`));
   });
@@ -145,7 +151,7 @@ export function checkJson(fn: string, value: unknown, path = 'figure'): void {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return;
   if (typeof value === 'number') {
     if (!Number.isFinite(value))
-      throw new Error(`${fn}: ${path} is ${value}; figures must be plain JSON (use null for a gap)`);
+      throw new ConvlabError(fn, `${path} is ${value}; figures must be plain JSON (use null for a gap)`);
     return;
   }
   if (Array.isArray(value)) {
@@ -161,5 +167,5 @@ export function checkJson(fn: string, value: unknown, path = 'figure'): void {
     : typeof value === 'object'
       ? `a ${value.constructor?.name ?? 'prototype-less object'}`
       : String(typeof value === 'function' ? 'a function' : value);
-  throw new Error(`${fn}: ${path} is ${kind}; figures must be plain JSON`);
+  throw new ConvlabError(fn, `${path} is ${kind}; figures must be plain JSON`);
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'crypto';
 import { readFileSync } from 'fs';
 import { describeFigure } from './describeFigure';
 import { checkJson, Figure, isFigure } from './figure';
+import { ConvlabError } from '../cnn/convlabError';
 
 /**
  * How to let a notebook's scripts run, for each front end: JupyterLab has the command in its palette
@@ -26,7 +27,10 @@ export function plotlyJs(): string {
     try {
       file = require.resolve(PLOTLY_PACKAGE);
     } catch {
-      throw new Error(`plotlyJs: the npm package ${PLOTLY_PACKAGE} is not installed (run npm install)`);
+      throw new ConvlabError(
+        'plotlyJs',
+        `the npm package ${PLOTLY_PACKAGE} is not installed (run npm install)`,
+      );
     }
     plotlySource = readFileSync(file, 'utf8');
   }
@@ -106,13 +110,17 @@ export interface FigureHtmlOptions {
  */
 export function figureHtml(figure: Figure, options: FigureHtmlOptions = {}): string {
   if (!isFigure(figure)) {
-    throw new Error(`figureHtml: expected a figure { data: [...], layout: {...} }, got ${typeof figure}`);
+    throw new ConvlabError(
+      'figureHtml',
+      `expected a figure { data: [...], layout: {...} }, got ${typeof figure}`,
+    );
   }
   checkJson('figureHtml', figure);
   const divId = options.divId ?? `convlab-figure-${randomBytes(6).toString('hex')}`;
   if (!/^[A-Za-z][\w-]*$/.test(divId)) {
-    throw new Error(
-      `figureHtml: divId must be letters, digits, - or _ and start with a letter, got ${JSON.stringify(divId)}`,
+    throw new ConvlabError(
+      'figureHtml',
+      `divId must be letters, digits, - or _ and start with a letter, got ${JSON.stringify(divId)}`,
     );
   }
   const description = describeFigure(figure);

@@ -1,6 +1,7 @@
-import { checkTensor, shapeString, Tensor } from '../cnn/tensor';
+import { checkTensor, Tensor } from '../cnn/tensor';
 import { Figure } from './figure';
 import { panelGrid, PanelGridOptions } from './panelGrid';
+import { ConvlabError } from '../cnn/convlabError';
 
 export interface FilterBankOptions extends Pick<
   PanelGridOptions,
@@ -23,7 +24,7 @@ export function filterBank(W: Tensor, options: FilterBankOptions = {}): Figure {
   checkTensor(fn, 'W', W, [4]);
   const [f, fW, inChannels, count] = W.shape;
   if (f !== fW)
-    throw new Error(`${fn}: filters must be square (f,f,C,K), got ${f}×${fW} (W ${shapeString(W.shape)})`);
+    throw new ConvlabError(fn, `filters must be square (f,f,C,K), got ${f}×${fW}`, { W: W.shape });
   const panels = [];
   for (let k = 0; k < count; k++) {
     for (let c = 0; c < inChannels; c++) {

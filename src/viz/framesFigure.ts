@@ -11,6 +11,7 @@ import {
   toRows,
 } from './figure';
 import { colorRange, heatmap, HeatmapOptions } from './heatmap';
+import { ConvlabError } from '../cnn/convlabError';
 
 /** One state of a stepped figure: a figure, or a matrix drawn as a heatmap. */
 export interface FrameInput {
@@ -38,10 +39,13 @@ export interface FramesFigureOptions extends Pick<
 
 function frameContent(fn: string, frame: FrameInput, i: number): Figure | number[][] {
   if (!frame || typeof frame !== 'object')
-    throw new Error(`${fn}: frame ${i} must be { name, figure } or { name, matrix }, got ${frame}`);
+    throw new ConvlabError(fn, `frame ${i} must be { name, figure } or { name, matrix }, got ${frame}`);
   const content = frame.matrix ?? frame.figure;
   if (content === undefined)
-    throw new Error(`${fn}: frame ${i} (${JSON.stringify(frame.name)}) has neither a figure nor a matrix`);
+    throw new ConvlabError(
+      fn,
+      `frame ${i} (${JSON.stringify(frame.name)}) has neither a figure nor a matrix`,
+    );
   return isFigure(content) ? content : toRows(fn, `frame ${i} matrix`, content);
 }
 
@@ -57,17 +61,23 @@ function frameContent(fn: string, frame: FrameInput, i: number): Figure | number
 export function framesFigure(frames: FrameInput[], options: FramesFigureOptions = {}): Figure {
   const fn = 'framesFigure';
   if (!Array.isArray(frames) || frames.length === 0) {
-    throw new Error(`${fn}: expected a non-empty array of frames { name, figure | matrix }, got ${frames}`);
+    throw new ConvlabError(
+      fn,
+      `expected a non-empty array of frames { name, figure | matrix }, got ${frames}`,
+    );
   }
   const names = frames.map((f, i) => {
     if (!f || (typeof f.name !== 'string' && typeof f.name !== 'number')) {
-      throw new Error(`${fn}: frame ${i} needs a name (string or number), got ${JSON.stringify(f?.name)}`);
+      throw new ConvlabError(
+        fn,
+        `frame ${i} needs a name (string or number), got ${JSON.stringify(f?.name)}`,
+      );
     }
     return String(f.name);
   });
   const repeated = names.find((n, i) => names.indexOf(n) !== i);
   if (repeated !== undefined)
-    throw new Error(`${fn}: two frames are named ${JSON.stringify(repeated)}; names must be unique`);
+    throw new ConvlabError(fn, `two frames are named ${JSON.stringify(repeated)}; names must be unique`);
 
   const contents = frames.map((f, i) => frameContent(fn, f, i));
   const matrices = contents.filter((c): c is number[][] => !isFigure(c));
@@ -93,8 +103,9 @@ export function framesFigure(frames: FrameInput[], options: FramesFigureOptions 
   const traceCount = figures[0].data.length;
   figures.forEach((f, i) => {
     if (f.data.length !== traceCount) {
-      throw new Error(
-        `${fn}: frame ${i} has ${f.data.length} traces but frame 0 has ${traceCount}; every frame must draw the same traces`,
+      throw new ConvlabError(
+        fn,
+        `frame ${i} has ${f.data.length} traces but frame 0 has ${traceCount}; every frame must draw the same traces`,
       );
     }
   });

@@ -9,6 +9,7 @@ import {
   titleLayout,
   toRows,
 } from './figure';
+import { ConvlabError } from '../cnn/convlabError';
 
 /** A Plotly colour scale: a named one ('Viridis', 'Greys', …) or `[position 0..1, colour]` stops. */
 export type ColorScale = string | [number, string][];
@@ -84,7 +85,7 @@ export function colorRange(
 function ticks(count: number, labels: string[] | undefined, fn: string, name: string): PlotlyObject {
   if (labels) {
     if (labels.length !== count) {
-      throw new Error(`${fn}: ${name} has ${labels.length} labels but the matrix has ${count}`);
+      throw new ConvlabError(fn, `${name} has ${labels.length} labels but the matrix has ${count}`);
     }
     return { tickmode: 'array', tickvals: labels.map((_, i) => i), ticktext: labels.slice() };
   }

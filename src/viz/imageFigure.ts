@@ -2,6 +2,7 @@ import { PNG } from 'pngjs';
 import { checkTensor, shapeString, tensor, Tensor, Nested } from '../cnn/tensor';
 import { Figure, isTensor, PlotlyObject, rangeOf, TITLE_MARGIN, titleLayout, toRows } from './figure';
 import { defaultCellSize, GRAY_SCALE, heatmap } from './heatmap';
+import { ConvlabError } from '../cnn/convlabError';
 
 export interface ImageFigureOptions {
   title?: string;
@@ -61,14 +62,15 @@ export function imageFigure(image: Tensor | Nested, options: ImageFigureOptions 
   const fn = 'imageFigure';
   const img = isTensor(image) ? checkTensor(fn, 'image', image, [2, 3]) : tensor(image as Nested, 'float64');
   if (img.dimension !== 2 && img.dimension !== 3) {
-    throw new Error(`${fn}: image must be (H,W), (H,W,1) or (H,W,3), got ${shapeString(img.shape)}`);
+    throw new ConvlabError(fn, `image must be (H,W), (H,W,1) or (H,W,3), got ${shapeString(img.shape)}`);
   }
   const channels = img.dimension === 2 ? 1 : img.shape[2];
   if (channels !== 1 && channels !== 3) {
     const hint =
       channels === 4 || channels === 2 ? ' (drop the alpha channel: readImage does by default)' : '';
-    throw new Error(
-      `${fn}: image must have 1 or 3 channels, got ${channels} (image ${shapeString(img.shape)})${hint}`,
+    throw new ConvlabError(
+      fn,
+      `image must have 1 or 3 channels, got ${channels} (image ${shapeString(img.shape)})${hint}`,
     );
   }
   const [height, width] = img.shape;
@@ -105,9 +107,9 @@ export function imageFigure(image: Tensor | Nested, options: ImageFigureOptions 
       for (let c = 0; c < 3; c++) {
         const v = img.get(h, w, c);
         if (!(v >= 0 && v <= 1)) {
-          throw new Error(
-            `${fn}: RGB values must be in [0, 1], got ${v} at [${h},${w},${c}] (image ${shapeString(img.shape)})`,
-          );
+          throw new ConvlabError(fn, `RGB values must be in [0, 1], got ${v} at [${h},${w},${c}]`, {
+            image: img.shape,
+          });
         }
         pixel.push(Math.round(v * 255)); // Plotly's image trace takes 0–255 per channel
       }

@@ -5,6 +5,7 @@ import { checkTensor, shapeString, Tensor } from '../cnn/tensor';
 import { MatrixLike, toRows } from './figure';
 import { loadPlotlyJs, trustHint } from './figureHtml';
 import { DIVERGING_SCALE, GRAY_SCALE } from './heatmap';
+import { ConvlabError } from '../cnn/convlabError';
 
 /**
  * The JavaScript the playground runs in the page to correlate the image with the typed kernel.
@@ -127,33 +128,37 @@ export function kernelPlayground(image: Tensor, options: KernelPlaygroundOptions
   const fn = 'kernelPlayground';
   checkTensor(fn, 'image', image, [2, 3]);
   if (image.dimension === 3 && image.shape[2] !== 1) {
-    throw new Error(
-      `${fn}: image must be gray (H,W) or (H,W,1), got ${image.shape[2]} channels (image ${shapeString(image.shape)}); use toGray(image) first`,
+    throw new ConvlabError(
+      fn,
+      `image must be gray (H,W) or (H,W,1), got ${image.shape[2]} channels (image ${shapeString(image.shape)}); use toGray(image) first`,
     );
   }
   const gray = image.dimension === 3 ? image.pick(null, null, 0) : image;
   const [height, width] = gray.shape;
   if (height * width > PLAYGROUND_MAX_PIXELS) {
-    throw new Error(
-      `${fn}: image has ${height * width} pixels, more than ${PLAYGROUND_MAX_PIXELS} (256×256) (image ${shapeString(image.shape)}); shrink it with downsample(image, factor)`,
+    throw new ConvlabError(
+      fn,
+      `image has ${height * width} pixels, more than ${PLAYGROUND_MAX_PIXELS} (256×256) (image ${shapeString(image.shape)}); shrink it with downsample(image, factor)`,
     );
   }
   const rows = toRows(fn, 'image', gray);
   const kernel = toRows(fn, 'kernel', options.kernel ?? filters.vertical);
   if (kernel.length !== 3 || kernel[0].length !== 3) {
-    throw new Error(`${fn}: kernel must be 3×3, got ${kernel.length}×${kernel[0].length}`);
+    throw new ConvlabError(fn, `kernel must be 3×3, got ${kernel.length}×${kernel[0].length}`);
   }
   const f = 3;
   const pad = resolvePad(fn, options.pad ?? 'same', f);
   if (f > height + 2 * pad || f > width + 2 * pad) {
-    throw new Error(
-      `${fn}: the 3×3 kernel does not fit in the padded image ${height + 2 * pad}×${width + 2 * pad} (image ${shapeString(image.shape)}, pad ${pad})`,
+    throw new ConvlabError(
+      fn,
+      `the 3×3 kernel does not fit in the padded image ${height + 2 * pad}×${width + 2 * pad} (image ${shapeString(image.shape)}, pad ${pad})`,
     );
   }
   const id = options.id ?? `convlab-playground-${randomBytes(6).toString('hex')}`;
   if (!/^[A-Za-z][\w-]*$/.test(id)) {
-    throw new Error(
-      `${fn}: id must be letters, digits, - or _ and start with a letter, got ${JSON.stringify(id)}`,
+    throw new ConvlabError(
+      fn,
+      `id must be letters, digits, - or _ and start with a letter, got ${JSON.stringify(id)}`,
     );
   }
 

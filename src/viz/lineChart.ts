@@ -1,4 +1,5 @@
 import { Figure, PlotlyObject, TITLE_MARGIN, titleLayout } from './figure';
+import { ConvlabError } from '../cnn/convlabError';
 
 /** One line: y values, optional x values (default 0, 1, 2…) and a legend name. */
 export interface LineSeries {
@@ -23,18 +24,19 @@ export function lineChart(
 ): Figure {
   const fn = 'lineChart';
   if (!Array.isArray(series) || series.length === 0) {
-    throw new Error(`${fn}: expected an array of numbers or of series { name?, x?, y }, got ${series}`);
+    throw new ConvlabError(fn, `expected an array of numbers or of series { name?, x?, y }, got ${series}`);
   }
   const list: LineSeries[] = series.every((v) => typeof v === 'number')
     ? [{ y: series as number[] }]
     : (series as LineSeries[]);
   const data: PlotlyObject[] = list.map((s, i) => {
     if (!s || !Array.isArray(s.y))
-      throw new Error(`${fn}: series ${i} needs a y array, got ${JSON.stringify(s)}`);
+      throw new ConvlabError(fn, `series ${i} needs a y array, got ${JSON.stringify(s)}`);
     const x = s.x ? Array.from(s.x) : s.y.map((_, j) => j);
     if (x.length !== s.y.length) {
-      throw new Error(
-        `${fn}: series ${i}${s.name ? ` (${s.name})` : ''} has ${x.length} x values but ${s.y.length} y values`,
+      throw new ConvlabError(
+        fn,
+        `series ${i}${s.name ? ` (${s.name})` : ''} has ${x.length} x values but ${s.y.length} y values`,
       );
     }
     // non-finite values become gaps (JSON has no NaN)

@@ -10,6 +10,7 @@ import {
   isFigure,
 } from './figure';
 import { colorRange, heatmap, HeatmapOptions, MAX_VALUES_SIDE } from './heatmap';
+import { ConvlabError } from '../cnn/convlabError';
 
 /** One panel: a matrix (drawn as a heatmap) with a title, or a ready single-plot figure. */
 export type PanelInput = Figure | { title?: string; matrix: MatrixLike };
@@ -64,13 +65,14 @@ function zDims(figure: Figure): [number, number] | null {
 export function panelGrid(panels: PanelInput[], options: PanelGridOptions = {}): Figure {
   const fn = 'panelGrid';
   if (!Array.isArray(panels) || panels.length === 0) {
-    throw new Error(
-      `${fn}: expected a non-empty array of panels ({ title, matrix } or figures), got ${panels}`,
+    throw new ConvlabError(
+      fn,
+      `expected a non-empty array of panels ({ title, matrix } or figures), got ${panels}`,
     );
   }
   const columns = options.columns ?? Math.min(panels.length, 4);
   if (!Number.isInteger(columns) || columns < 1) {
-    throw new Error(`${fn}: columns must be a positive integer, got ${columns}`);
+    throw new ConvlabError(fn, `columns must be a positive integer, got ${columns}`);
   }
   const panelSize = options.panelSize ?? 180;
   const rowsOf = panels.map((p, i) => (isFigure(p) ? null : toRows(fn, `panel ${i} matrix`, p.matrix)));
@@ -203,8 +205,9 @@ function placePanel(
   const suffix = i === 0 ? '' : String(i + 1);
   const axes = new Set(p.figure.data.map((t) => `${t.xaxis ?? 'x'} ${t.yaxis ?? 'y'}`));
   if (axes.size > 1 || !axes.has('x y')) {
-    throw new Error(
-      `panelGrid: panel ${i} is a figure with its own subplots (${[...axes].join(', ')}); give one-plot figures`,
+    throw new ConvlabError(
+      'panelGrid',
+      `panel ${i} is a figure with its own subplots (${[...axes].join(', ')}); give one-plot figures`,
     );
   }
   for (const trace of p.figure.data) {

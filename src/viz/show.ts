@@ -21,6 +21,7 @@ import { inspect } from 'util';
 import { describeFigure } from './describeFigure';
 import { Figure, isFigure } from './figure';
 import { figureHtml } from './figureHtml';
+import { ConvlabError } from '../cnn/convlabError';
 
 /** The content of a Jupyter `display_data` / `update_display_data` message. */
 export interface DisplayData {
@@ -98,15 +99,19 @@ function findRoute(): Route {
         html(id, html, update) {
           let display = fallbackDisplays.get(id);
           if (update && !display)
-            throw new Error(`show: no figure with id ${JSON.stringify(id)} was shown by this kernel`);
+            throw new ConvlabError(
+              'show',
+              `no figure with id ${JSON.stringify(id)} was shown by this kernel`,
+            );
           if (!display) fallbackDisplays.set(id, (display = tslab.newDisplay()));
           display.html(html); // a tslab display updates itself from its second call on
         },
       };
     }
   }
-  throw new Error(
-    'show: there is no notebook to draw in: show() works inside a cell run by the tslab kernel. ' +
+  throw new ConvlabError(
+    'show',
+    'there is no notebook to draw in: show() works inside a cell run by the tslab kernel. ' +
       'Elsewhere, write figureHtml(figure, { includePlotly: true }) to an .html file and open it.',
   );
 }
@@ -154,16 +159,17 @@ export function show(figure: Figure, options?: ShowOptions): DisplayHandle | voi
 export function show(figure: Figure, options: ShowOptions = {}): DisplayHandle | void {
   const fn = 'show';
   if (!isFigure(figure)) {
-    throw new Error(
-      `${fn}: expected a figure { data: [...], layout: {...} } (e.g. heatmap(x)), got ${figure === null ? 'null' : typeof figure}`,
+    throw new ConvlabError(
+      fn,
+      `expected a figure { data: [...], layout: {...} } (e.g. heatmap(x)), got ${figure === null ? 'null' : typeof figure}`,
     );
   }
   const { id, update = false } = options ?? {};
   if (id !== undefined && (typeof id !== 'string' || id === '')) {
-    throw new Error(`${fn}: id must be a non-empty string, got ${JSON.stringify(id)}`);
+    throw new ConvlabError(fn, `id must be a non-empty string, got ${JSON.stringify(id)}`);
   }
   if (update && id === undefined)
-    throw new Error(`${fn}: update: true needs the id of the figure to replace`);
+    throw new ConvlabError(fn, 'update: true needs the id of the figure to replace');
   const route = findRoute();
   send(route, figure, id ?? `convlab-${randomBytes(6).toString('hex')}`, update);
   return id === undefined ? undefined : handleFor(id);
@@ -176,7 +182,7 @@ export function show(figure: Figure, options: ShowOptions = {}): DisplayHandle |
  */
 export function showHtml(html: string, options: { text?: string } = {}): void {
   if (typeof html !== 'string' || html.trim() === '') {
-    throw new Error(`showHtml: expected a non-empty HTML string, got ${JSON.stringify(html)}`);
+    throw new ConvlabError('showHtml', `expected a non-empty HTML string, got ${JSON.stringify(html)}`);
   }
   const route = findRoute();
   const id = `convlab-html-${randomBytes(6).toString('hex')}`;

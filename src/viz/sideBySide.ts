@@ -1,5 +1,6 @@
 import { Figure } from './figure';
 import { panelGrid, PanelGridOptions, PanelInput } from './panelGrid';
+import { ConvlabError } from '../cnn/convlabError';
 
 export type SideBySideOptions = Pick<
   PanelGridOptions,
@@ -18,13 +19,15 @@ export type SideBySideOptions = Pick<
  */
 export function sideBySide(panels: PanelInput[], options: SideBySideOptions = {}): Figure {
   if (!Array.isArray(panels) || panels.length === 0) {
-    throw new Error(
-      `sideBySide: expected a non-empty array of panels ({ title, matrix } or figures), got ${panels}`,
+    throw new ConvlabError(
+      'sideBySide',
+      `expected a non-empty array of panels ({ title, matrix } or figures), got ${panels}`,
     );
   }
   if (options.between && options.between.length !== panels.length - 1) {
-    throw new Error(
-      `sideBySide: between has ${options.between.length} entries but ${panels.length} panels have ${panels.length - 1} gaps`,
+    throw new ConvlabError(
+      'sideBySide',
+      `between has ${options.between.length} entries but ${panels.length} panels have ${panels.length - 1} gaps`,
     );
   }
   return panelGrid(panels, { panelSize: 300, ...options, columns: panels.length, sizeByCells: true });

@@ -1,4 +1,5 @@
 import { Figure, PlotlyObject, TITLE_MARGIN, titleLayout } from './figure';
+import { ConvlabError } from '../cnn/convlabError';
 
 /**
  * One epoch (or batch) of a training history, as `model.fit` reports it in `history.epochs`.
@@ -64,7 +65,8 @@ function unwrap(
   if ('history' in history) return history.history;
   if ('epochs' in history && Array.isArray(history.epochs)) {
     if (per === 'epoch') return history.epochs;
-    if (!history.batches) throw new Error(`trainingCurves: per: 'batch' needs a history with batches`);
+    if (!history.batches)
+      throw new ConvlabError('trainingCurves', `per: 'batch' needs a history with batches`);
     return history.batches.map((r, i) => ({ ...r, epoch: i })); // x = running batch count
   }
   return history as TrainingColumns;
@@ -74,7 +76,7 @@ function toColumns(history: TrainingHistory, per: 'epoch' | 'batch'): Columns {
   const fn = 'trainingCurves';
   const inner = unwrap(history, per);
   if (Array.isArray(inner)) {
-    if (inner.length === 0) throw new Error(`${fn}: the history is empty`);
+    if (inner.length === 0) throw new ConvlabError(fn, 'the history is empty');
     if (inner.every((v) => typeof v === 'number')) {
       return {
         x: inner.map((_, i) => i + 1),
@@ -87,8 +89,9 @@ function toColumns(history: TrainingHistory, per: 'epoch' | 'batch'): Columns {
     const records = inner as TrainingRecord[];
     records.forEach((r, i) => {
       if (!r || typeof r !== 'object' || (r.cost === undefined && r.loss === undefined)) {
-        throw new Error(
-          `${fn}: history entry ${i} has no cost (expected { epoch, cost, accuracy? }), got ${JSON.stringify(r)}`,
+        throw new ConvlabError(
+          fn,
+          `history entry ${i} has no cost (expected { epoch, cost, accuracy? }), got ${JSON.stringify(r)}`,
         );
       }
     });
@@ -105,20 +108,22 @@ function toColumns(history: TrainingHistory, per: 'epoch' | 'batch'): Columns {
     };
   }
   if (!inner || typeof inner !== 'object') {
-    throw new Error(
-      `${fn}: expected a history (an array of { epoch, cost, accuracy? }, or { cost: [...] }), got ${typeof inner}`,
+    throw new ConvlabError(
+      fn,
+      `expected a history (an array of { epoch, cost, accuracy? }, or { cost: [...] }), got ${typeof inner}`,
     );
   }
   const cols = inner as TrainingColumns;
   const cost = cols.cost ?? cols.loss;
   if (!Array.isArray(cost) || cost.length === 0) {
-    throw new Error(`${fn}: the history has no cost array (keys: ${Object.keys(cols).join(', ')})`);
+    throw new ConvlabError(fn, `the history has no cost array (keys: ${Object.keys(cols).join(', ')})`);
   }
   const same = (name: string, values: number[] | undefined) => {
     if (values === undefined) return null;
     if (!Array.isArray(values) || values.length !== cost.length) {
-      throw new Error(
-        `${fn}: ${name} has ${Array.isArray(values) ? values.length : typeof values} values but cost has ${cost.length}`,
+      throw new ConvlabError(
+        fn,
+        `${name} has ${Array.isArray(values) ? values.length : typeof values} values but cost has ${cost.length}`,
       );
     }
     return values.map(point);

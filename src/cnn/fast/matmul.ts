@@ -1,5 +1,6 @@
 import { allocate, checkTensor, dtypeOf, FloatArray, fromData, shapeString, Tensor } from '../tensor';
 import { kernelsFor, roundUp, workspace } from './wasmKernels';
+import { ConvlabError } from '../convlabError';
 
 export interface MatmulOptions {
   /** Use aᵀ instead of a (a is then stored (n,m)). */
@@ -24,8 +25,10 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   if (bRows !== n) {
     const as = (name: string, t: Tensor, transposed: boolean | undefined) =>
       `${name}${transposed ? 'ᵀ' : ''} ${shapeString(t.shape)}`;
-    throw new Error(
-      `${fn}: ${as('a', A, options.transposeA)} has ${n} columns but ${as('b', B, options.transposeB)} has ${bRows} rows (a ${shapeString(a.shape)}, b ${shapeString(b.shape)})`,
+    throw new ConvlabError(
+      fn,
+      `${as('a', A, options.transposeA)} has ${n} columns but ${as('b', B, options.transposeB)} has ${bRows} rows`,
+      { a: a.shape, b: b.shape },
     );
   }
   const dtype = dtypeOf(a);

@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'fs';
 import { join } from 'path';
 import { DType, FloatArray, Tensor } from '../tensor';
+import { ConvlabError } from '../convlabError';
 
 type Pointer = number;
 
@@ -256,7 +257,7 @@ export function kernelsFor(dtype: DType): KernelSet | null {
  */
 export function workspace(dtype: DType, counts: readonly number[]): { heap: FloatArray; at: Pointer[] } {
   const module = load();
-  if (!module) throw new Error('workspace: the fast kernels are not loaded');
+  if (!module) throw new ConvlabError('workspace', 'the fast kernels are not loaded');
   const size = dtype === 'float64' ? 8 : 4;
   const at: Pointer[] = [];
   let end = 0;

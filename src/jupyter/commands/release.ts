@@ -3,7 +3,7 @@
  */
 import * as path from 'path';
 import { ExerciseFormatError } from '../grading/exerciseFormat';
-import { releaseExercises } from '../grading/releaseExercises';
+import { ReleaseError, releaseExercises } from '../grading/releaseExercises';
 import { Command, UsageError, parseCommandLine } from './command';
 import { expandNotebookArguments } from './run';
 
@@ -39,10 +39,12 @@ export const releaseCommand: Command = {
       process.stderr.write(`manifest ${path.relative(process.cwd(), result.manifest) || result.manifest}\n`);
       return 0;
     } catch (error) {
-      if (error instanceof ExerciseFormatError || /^release: /.test((error as Error).message)) {
-        process.stderr.write(`convlab release: ${(error as Error).message}\n`);
+      const refuse = (problem: string) => {
+        process.stderr.write(`convlab release: ${problem}\n`);
         return 1;
-      }
+      };
+      if (error instanceof ExerciseFormatError) return refuse(error.message);
+      if (error instanceof ReleaseError) return refuse(error.problem);
       throw error;
     }
   },

@@ -11,6 +11,15 @@ import { loadExercises } from './gradingEngine';
 
 export const manifestFile = 'release-manifest.json';
 
+/** A release that would overwrite what it must not; `problem` says what, without the `release: ` prefix. */
+export class ReleaseError extends Error {
+  override name = 'ReleaseError';
+
+  constructor(readonly problem: string) {
+    super(`release: ${problem}`);
+  }
+}
+
 export interface ReleaseResult {
   notebooks: string[];
   manifest: string;
@@ -35,10 +44,10 @@ export function releaseExercises(
   const sourcePaths = new Set(sources.map(realOrResolved));
   for (const target of [...targets, manifest]) {
     if (sourcePaths.has(realOrResolved(target))) {
-      throw new Error(`release: ${target} is a source notebook; release into another folder`);
+      throw new ReleaseError(`${target} is a source notebook; release into another folder`);
     }
     if (fs.existsSync(target) && !options.force) {
-      throw new Error(`release: ${target} already exists; use --force to overwrite it`);
+      throw new ReleaseError(`${target} already exists; use --force to overwrite it`);
     }
   }
   fs.mkdirSync(outDir, { recursive: true });

@@ -81,6 +81,6 @@ export function check(label: string, actual: unknown, expected: unknown, toleran
   checkLabel('check', label);
   record(label, actual, tolerance);
   const problem = compareValues(encodeValue(actual, label), encodeValue(expected, 'expected'), tolerance);
-  if (problem) throw new CheckFailure(`${label}: ${problem}`);
+  if (problem) throw new CheckFailure(label, problem);
   console.log(`✓ ${label}`);
 }
