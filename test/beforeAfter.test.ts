@@ -2,6 +2,7 @@
  * beforeAfter: one row per stage, before | after | after − before, as Plotly JSON (no kernel).
  */
 import { expect } from 'chai';
+import { ConvlabError } from '../src/cnn/convlabError';
 import { beforeAfter, DIVERGING_SCALE, Figure, GRAY_SCALE, tensor } from '../src/index';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -62,7 +63,7 @@ describe('beforeAfter', () => {
   });
 
   it('does it refuse no stages and before/after of different shapes, naming the stage?', () => {
-    expect(() => beforeAfter([])).to.throw(/beforeAfter: expected a non-empty array/);
+    expect(() => beforeAfter([])).to.throw(ConvlabError, /beforeAfter: expected a non-empty array/);
     expect(() => beforeAfter([{ name: 'image', before: edge, after: [[1, 2]] }])).to.throw(
       /beforeAfter: rows\[0\] \(image\): before is 6×6 but after is 1×2/,
     );

@@ -1,3 +1,4 @@
+import { ConvlabError } from '../cnn/convlabError';
 import { Figure, MatrixLike, rangeOf, toRows } from './figure';
 import { heatmap } from './heatmap';
 import { panelGrid } from './panelGrid';
@@ -28,15 +29,16 @@ export interface BeforeAfterOptions {
 export function beforeAfter(rows: BeforeAfterRow[], options: BeforeAfterOptions = {}): Figure {
   const fn = 'beforeAfter';
   if (!Array.isArray(rows) || rows.length === 0) {
-    throw new Error(`${fn}: expected a non-empty array of { name, before, after }, got ${rows}`);
+    throw new ConvlabError(fn, `expected a non-empty array of { name, before, after }, got ${rows}`);
   }
   const afterLabel = options.afterLabel ?? 'after';
   const panels = rows.flatMap((row, i) => {
     const before = toRows(fn, `rows[${i}].before`, row.before);
     const after = toRows(fn, `rows[${i}].after`, row.after);
     if (before.length !== after.length || before[0].length !== after[0].length) {
-      throw new Error(
-        `${fn}: rows[${i}] (${row.name}): before is ${before.length}×${before[0].length} but after is ` +
+      throw new ConvlabError(
+        fn,
+        `rows[${i}] (${row.name}): before is ${before.length}×${before[0].length} but after is ` +
           `${after.length}×${after[0].length}`,
       );
     }
