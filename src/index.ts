@@ -32,6 +32,7 @@ export * from './viz/featureMaps';
 export * from './viz/filterBank';
 export * from './viz/sideBySide';
 export * from './viz/beforeAfter';
+export * from './viz/htmlTable';
 export * from './viz/trainingCurves';
 export * from './viz/framesFigure';
 export * from './viz/convolutionHover';
