@@ -2,6 +2,9 @@
  * convlab — what a notebook imports: `import * as cl from '../dist'`.
  * The numbers live in `cnn/`; figures in `viz/`.
  */
+export { ConvlabError } from './cnn/convlabError';
+export type { ErrorShapes } from './cnn/convlabError';
+export { CheckFailure } from './cnn/checkFailure';
 export * from './cnn/tensor';
 export * from './cnn/random';
 export * from './cnn/shape';
