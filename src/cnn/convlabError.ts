@@ -43,7 +43,8 @@ export class ConvlabError extends Error {
     super(`${fn}: ${problem}${shapesText(shapes)}`, options);
     this.fn = fn;
     this.problem = problem;
-    this.shapes = shapes;
+    // copies: the error keeps the shapes as they were when it was thrown
+    this.shapes = Object.fromEntries(Object.entries(shapes).map(([name, shape]) => [name, [...shape]]));
   }
 
   get [brand](): true {
