@@ -52,4 +52,5 @@ export * from './viz/imageExplorer';
 export * from './viz/runCorrelateJs';
 export * from './viz/show';
 export * from './cnn/check';
+export * from './cnn/gradientCheck';
 export * from './cnn/lenet5';
