@@ -7,6 +7,8 @@ import { expect } from 'chai';
 import * as fs from 'fs';
 import * as path from 'path';
 import { inspect } from 'util';
+import { releaseCommand } from '../src/jupyter/commands/release';
+import { manifestFile, ReleaseError } from '../src/jupyter/grading/releaseExercises';
 import { CodeCell, ErrorOutput } from '../src/jupyter/notebookFormat';
 import { runNotebook } from '../src/jupyter/runNotebook';
 import { JupyterServer, startServer } from '../src/jupyter/server';
@@ -26,6 +28,7 @@ import {
   waitForNoMarkedProcesses,
   writeCodeNotebook,
 } from './jupyter/helpers';
+import { arithmeticSource } from './submissions/arithmetic';
 
 /** The error `call` throws (failing the test if it returns). */
 function thrown(call: () => unknown): unknown {
@@ -133,6 +136,35 @@ describe('ConvlabError', () => {
     ).to.not.be.instanceOf(CheckFailure);
     expect(new Error('plain')).to.not.be.instanceOf(dist.ConvlabError);
     expect(inspect(fromDist)).to.equal(`ConvlabError: ${channelMismatch}`);
+  });
+});
+
+describe("convlab release reports its refusal from the error's fields", () => {
+  let dir: string;
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('Does the command print the problem once, without the "release: " prefix doubled?', async () => {
+    dir = scratchDir('release-error');
+    const source = path.join(dir, 'arithmetic.ipynb');
+    fs.writeFileSync(source, JSON.stringify(arithmeticSource(), null, 1));
+    const out = path.join(dir, 'out');
+    fs.mkdirSync(out);
+    fs.writeFileSync(path.join(out, manifestFile), 'mine');
+
+    const written: string[] = [];
+    const write = process.stderr.write;
+    process.stderr.write = ((text: string) => written.push(text) > 0) as typeof process.stderr.write;
+    let code: number;
+    try {
+      code = await releaseCommand.main([source, '--out', out]);
+    } finally {
+      process.stderr.write = write;
+    }
+    expect(code).to.equal(1);
+    const problem = `${path.join(out, manifestFile)} already exists; use --force to overwrite it`;
+    expect(written).to.deep.equal([`convlab release: ${problem}\n`]);
+    const error = new ReleaseError(problem);
+    expect([error.problem, error.message]).to.deep.equal([problem, `release: ${problem}`]);
   });
 });
 
