@@ -12,7 +12,8 @@
 //      or the project's own .venv, which this installs with pip (python3-venv from apt where it is
 //      missing on Debian). Debian's classic Notebook (apt) is the fallback where no venv can be made,
 //      and what `test` and `course` use (the classic-Notebook browser test needs it).
-//   3. For `test`: Debian's chromium (browser tests) and bubblewrap (the grading sandbox), with apt.
+//   3. For `test`: Debian's chromium (browser tests) and bubblewrap (the grading sandbox), with apt;
+//      the .venv's JupyterLab 4 and Notebook 7, and the jupyterlab-plotly renderer beside them.
 //   4. `npm run build`: notebooks import the compiled library from dist/.
 //   5. The job itself. Ctrl-C stops it and everything it started.
 'use strict';
@@ -169,6 +170,24 @@ function publicIndexResolves() {
   return spawnSync(process.execPath, ['-e', lookup], { timeout: 10000 }).status === 0;
 }
 
+/** `pip install` with the .venv's pip; says how long it took. */
+function venvPip(args) {
+  // pip tries an unreachable index again and again (12 minutes instead of 30 s where only a mirror
+  // answers): once is enough when pypi.org does not even resolve.
+  const retries = publicIndexResolves() ? [] : ['--retries', '0'];
+  if (retries.length) console.log('  (pypi.org does not resolve here: pip asks each index once)');
+  const started = Date.now();
+  run(path.join(VENV_BIN, 'python'), [
+    '-m',
+    'pip',
+    'install',
+    '--disable-pip-version-check',
+    ...retries,
+    ...args,
+  ]);
+  console.log(`  installed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+}
+
 /**
  * JupyterLab 4 and Notebook 7 in the project's .venv, installed with pip: the Jupyter `npm start`
  * opens. Returns it, or null where no virtual environment can be made.
@@ -187,24 +206,8 @@ function ensureVenvJupyter() {
     return null;
   }
   if (!fs.existsSync(path.join(VENV_BIN, 'python'))) run(python, ['-m', 'venv', VENV]);
-  // pip tries an unreachable index again and again (12 minutes instead of 30 s where only a mirror
-  // answers): once is enough when pypi.org does not even resolve.
-  const retries = publicIndexResolves() ? [] : ['--retries', '0'];
-  console.log(
-    `  installing ${VENV_PACKAGES.join(' ')} into .venv with pip` +
-      (retries.length ? ' (pypi.org does not resolve here: each index is asked once)' : '') +
-      '; about 30 s on a fast connection',
-  );
-  const started = Date.now();
-  run(path.join(VENV_BIN, 'python'), [
-    '-m',
-    'pip',
-    'install',
-    '--disable-pip-version-check',
-    ...retries,
-    ...VENV_PACKAGES,
-  ]);
-  console.log(`  installed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  console.log(`  installing ${VENV_PACKAGES.join(' ')} into .venv with pip; about 30 s on a fast connection`);
+  venvPip(VENV_PACKAGES);
   return inspectJupyter(path.join(VENV_BIN, 'jupyter'));
 }
 
@@ -289,6 +292,29 @@ function ensureTestPackages() {
     );
 }
 
+/**
+ * The front-end tests open the course in JupyterLab 4 and Notebook 7 (the project's .venv, as
+ * `npm start` makes it) and once more with the jupyterlab-plotly renderer, which the `plotly` pip
+ * package brings. That package goes to its own prefix, .venv/jupyterlab-plotly, which only those
+ * tests put on JUPYTER_PATH: `npm start` shows the course as a fresh install would.
+ */
+function ensureFrontEndsForTests() {
+  step('JupyterLab 4 and Notebook 7 (front-end tests)');
+  const lab = inspectJupyter(path.join(VENV_BIN, 'jupyter'));
+  if (lab && lab.lab && lab.notebook) console.log(`  using ${describe(lab)}`);
+  else if (!satisfies(ensureVenvJupyter(), 'start')) {
+    console.log('  no JupyterLab in .venv: the front-end tests are skipped');
+    return;
+  }
+  const prefix = path.join(VENV, 'jupyterlab-plotly');
+  if (fs.existsSync(path.join(prefix, 'share', 'jupyter', 'labextensions', 'jupyterlab-plotly'))) {
+    console.log(`  using ${prefix}`);
+    return;
+  }
+  console.log('  installing plotly (for its jupyterlab-plotly extension) into .venv/jupyterlab-plotly');
+  venvPip(['--no-deps', '--ignore-installed', '--prefix', prefix, 'plotly']);
+}
+
 // 4. The job -------------------------------------------------------------------------------------
 
 /** Runs the job's process, passes Ctrl-C / SIGTERM on to it, and exits with its exit code. */
@@ -315,7 +341,10 @@ function main() {
   console.log(`convlab ${job}: node ${process.version} in ${root}`);
   ensureNodeModules();
   const jupyter = ensureJupyter(job);
-  if (job === 'test') ensureTestPackages();
+  if (job === 'test') {
+    ensureTestPackages();
+    ensureFrontEndsForTests();
+  }
   step('Build the library (npm run build)');
   run(npm, ['run', '--silent', 'build']);
 

@@ -559,6 +559,22 @@ describe('grading: scores', () => {
     );
     expect(tensor.message).to.equal('hidden tests: cell timed out after 5 s and the kernel was interrupted');
   });
+  it("names the library's own refusal (ConvlabError), never its message", () => {
+    const student = structuredClone(teacher);
+    student.parts[0] = part('add-tests', 'public', [], {
+      status: 'error',
+      error: {
+        output_type: 'error',
+        ename: 'ConvlabError',
+        evalue: 'conv2d: filter has 3 input channels but the input has 1',
+        traceback: ['ConvlabError: conv2d: filter has 3 input channels but the input has 1'],
+      },
+    });
+    const [add] = scoreTests(source, teacher, student, scrub);
+    expect(add.message).to.equal(
+      'tests: raised ConvlabError (run the tests cell in your notebook to see the message)',
+    );
+  });
   it("reports a teacher's failing test, and a test that records nothing", () => {
     const failing = structuredClone(teacher);
     failing.parts[1].status = 'error';

@@ -34,6 +34,9 @@ const standardErrors = new Set([
   'SyntaxError',
   'AssertionError',
   'TypeScriptError',
+  // the library's own refusals (src/cnn/convlabError.ts), and a failed check()
+  'ConvlabError',
+  'CheckFailure',
 ]);
 
 /** The title of a tests cell: its first `//` comment line. */

@@ -1,0 +1,360 @@
+/**
+ * The course in the front ends students use: JupyterLab 4 (with and without the jupyterlab-plotly
+ * renderer that the `plotly` pip package brings) and Notebook 7, from the project's .venv, driven by
+ * playwright-core in Debian's Chromium. For 00, 03b and 13: Run All from the menu, every figure
+ * drew; a slider moves a figure; 13's live training curve is redrawn while it trains; re-run the
+ * first figure's cell, save, reload: every figure still draws. A failing `check` shows one line.
+ *
+ * `npm test` makes .venv (JupyterLab 4, Notebook 7) and .venv/jupyterlab-plotly (the renderer,
+ * found through JUPYTER_PATH only when a test asks for it). Skipped, with the reason printed, where
+ * either or Chromium is missing. Screenshots go to build/frontends-*.png.
+ */
+import { KernelAPI } from '@jupyterlab/services';
+import { expect } from 'chai';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { BrowserContext, Page, chromium } from 'playwright-core';
+import { JupyterInstall, inspectJupyter } from '../src/jupyter/findJupyter';
+import { readNotebook } from '../src/jupyter/notebookFormat';
+import { JupyterApp, JupyterServer, startServer } from '../src/jupyter/server';
+import {
+  newMark,
+  repoRoot,
+  scratchDir,
+  waitForNoMarkedProcesses,
+  writeCodeNotebook,
+} from './jupyter/helpers';
+
+const CHROMIUM = '/usr/bin/chromium';
+const VENV_JUPYTER = process.env.CONVLAB_LAB_JUPYTER ?? path.join(repoRoot, '.venv', 'bin', 'jupyter');
+/** A pip --prefix install of `plotly`: only its JupyterLab extension is used (see bootstrap.js). */
+const PLOTLY_RENDERER = path.join(repoRoot, '.venv', 'jupyterlab-plotly', 'share', 'jupyter');
+const NOTEBOOKS = ['00-welcome.ipynb', '03b-sobel-scharr-explorer.ipynb', '13-putting-it-together.ipynb'];
+
+interface FrontEnd {
+  name: string;
+  app: JupyterApp;
+  plotlyRenderer: boolean;
+}
+const FRONT_ENDS: FrontEnd[] = [
+  { name: 'JupyterLab 4', app: 'lab', plotlyRenderer: false },
+  { name: 'JupyterLab 4 with jupyterlab-plotly', app: 'lab', plotlyRenderer: true },
+  { name: 'Notebook 7', app: 'notebook', plotlyRenderer: false },
+];
+
+/** Counts every figure div the page ever got (a live figure's update brings a new one). */
+/** The notebook in view (JupyterLab keeps other tabs' notebooks in the page, hidden). */
+const SHOWN = '.jp-NotebookPanel:not(.lm-mod-hidden)';
+
+const COUNT_INSERTED_FIGURES = () => {
+  const w = window as unknown as { convlabFiguresInserted: number };
+  w.convlabFiguresInserted = 0;
+  new MutationObserver((records) => {
+    for (const record of records)
+      for (const node of Array.from(record.addedNodes))
+        if (node instanceof Element)
+          w.convlabFiguresInserted +=
+            (node.matches('.convlab-figure') ? 1 : 0) + node.querySelectorAll('.convlab-figure').length;
+  }).observe(document, { childList: true, subtree: true });
+};
+
+/** Figures on the page (div.convlab-figure) and how many Plotly has drawn (an svg inside). */
+function countFigures(page: Page): Promise<{ figures: number; drawn: number }> {
+  return page.evaluate((shown) => {
+    const figures = Array.from(document.querySelectorAll(`${shown} .convlab-figure`));
+    return { figures: figures.length, drawn: figures.filter((f) => f.querySelector('svg.main-svg')).length };
+  }, SHOWN);
+}
+
+/** Figure outputs in a saved notebook, and whether it has any PNG copy of one. */
+function savedFigures(file: string): { figures: number; pngs: number } {
+  const outputs = readNotebook(file).cells.flatMap((cell) => (cell.cell_type === 'code' ? cell.outputs : []));
+  const data = outputs.map((output) => ('data' in output ? output.data : {}) as Record<string, unknown>);
+  return {
+    figures: data.filter((d) => /class="convlab-figure"/.test(String(d['text/html'] ?? ''))).length,
+    pngs: data.filter((d) => 'image/png' in d).length,
+  };
+}
+
+async function waitForIdleKernel(server: JupyterServer): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    // (a kernel that is shutting down can make the list fail for a moment)
+    const kernels = await KernelAPI.listRunning(server.settings).catch(() => []);
+    if (kernels.length > 0 && kernels.every((kernel) => kernel.execution_state === 'idle')) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('no idle kernel after 60 s');
+}
+
+/** Runs a command from the menu bar (JupyterLab and Notebook 7 share lumino's menus). */
+async function menu(page: Page, title: string, item: string): Promise<void> {
+  await page.locator('.lm-MenuBar-item', { hasText: new RegExp(`^${title}$`) }).click();
+  await page
+    .locator('.lm-Menu-itemLabel', { hasText: new RegExp(`^${item}$`) })
+    .first()
+    .click();
+}
+
+/**
+ * Run ▸ Run All Cells. A click that comes before the page has connected its kernel is lost, so
+ * it is repeated until some cell is queued or running.
+ */
+async function runAll(page: Page): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    await menu(page, 'Run', 'Run All Cells');
+    try {
+      await page.waitForFunction(
+        (shown) =>
+          Array.from(document.querySelectorAll(`${shown} .jp-CodeCell .jp-InputArea-prompt`)).some(
+            (p) => !/^\[ ?\]:$/.test((p.textContent ?? '').trim()),
+          ),
+        SHOWN,
+        { timeout: 15_000 },
+      );
+      return;
+    } catch (error) {
+      if (attempt === 3) throw error;
+    }
+  }
+}
+
+/** Waits until every code cell shows an execution count ([3]:), none is queued or running. */
+async function waitForAllRun(page: Page, timeout: number): Promise<void> {
+  await page.waitForFunction(
+    (shown) => {
+      const prompts = Array.from(document.querySelectorAll(`${shown} .jp-CodeCell .jp-InputArea-prompt`));
+      return prompts.length > 0 && prompts.every((p) => /^\[\d+\]:$/.test((p.textContent ?? '').trim()));
+    },
+    SHOWN,
+    { timeout },
+  );
+}
+
+async function waitForDrawn(page: Page, figures: number): Promise<void> {
+  await page.waitForFunction(
+    ([shown, n]) =>
+      Array.from(document.querySelectorAll(`${shown} .convlab-figure`)).filter((f) =>
+        f.querySelector('svg.main-svg'),
+      ).length >= n,
+    [SHOWN, figures] as const,
+    { timeout: 60_000 },
+  );
+}
+
+/** Saves from the File menu and waits until the file on disk is new and whole. */
+async function save(page: Page, file: string): Promise<void> {
+  const before = fs.readFileSync(file, 'utf8');
+  await menu(page, 'File', 'Save Notebook');
+  for (let i = 0; i < 200; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const now = fs.readFileSync(file, 'utf8');
+    if (now === before) continue;
+    try {
+      JSON.parse(now); // Jupyter writes in place: a half-written file is not saved yet
+      return;
+    } catch {
+      // not whole yet
+    }
+  }
+  expect.fail(`${path.basename(file)} was not saved within 20 s`);
+}
+
+async function openNotebook(page: Page, server: JupyterServer, name: string): Promise<void> {
+  // ?reset: JupyterLab would otherwise reopen the tabs of the page before (its workspace)
+  await page.goto(`${server.browserUrl(`notebooks/${name}`)}&reset`);
+  await page.locator('.jp-Notebook .jp-Cell').first().waitFor({ timeout: 60_000 });
+  await waitForIdleKernel(server);
+}
+
+/** Which federated JupyterLab extensions the page loaded (from its page config). */
+function loadedExtensions(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const config = JSON.parse(document.getElementById('jupyter-config-data')?.textContent ?? '{}');
+    return ((config.federated_extensions ?? []) as Array<{ name: string }>).map((e) => e.name);
+  });
+}
+
+function shot(page: Page, frontEnd: FrontEnd, what: string): Promise<Buffer> {
+  const slug = frontEnd.name.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+  return page.screenshot({ path: path.join(repoRoot, 'build', `frontends-${slug}-${what}.png`) });
+}
+
+const venvJupyter: JupyterInstall | undefined = inspectJupyter(VENV_JUPYTER);
+
+for (const frontEnd of FRONT_ENDS) {
+  describe(`the course in ${frontEnd.name} (Chromium)`, function () {
+    this.timeout(240_000);
+    const mark = newMark();
+    let dir: string;
+    let server: JupyterServer | undefined;
+    let context: BrowserContext | undefined;
+    let profile: string | undefined;
+    const consoleDebug = console.debug;
+
+    before(async function () {
+      console.debug = () => undefined; // @jupyterlab/services logs each WebSocket it opens
+      const missing = [
+        !fs.existsSync(CHROMIUM) && `${CHROMIUM}`,
+        !(venvJupyter?.apps.lab && venvJupyter.apps.notebook) &&
+          `JupyterLab 4 and Notebook 7 in ${VENV_JUPYTER}`,
+        frontEnd.plotlyRenderer && !fs.existsSync(PLOTLY_RENDERER) && `${PLOTLY_RENDERER}`,
+      ].filter(Boolean);
+      if (missing.length > 0) {
+        console.log(`  skipped: ${missing.join(', ')} not found (\`npm test\` installs them)`);
+        this.skip();
+      }
+      // Copies, so that saving in the browser never touches the committed sources.
+      dir = scratchDir('frontends');
+      fs.mkdirSync(path.join(dir, 'notebooks'));
+      for (const name of NOTEBOOKS)
+        fs.copyFileSync(path.join(repoRoot, 'notebooks', name), path.join(dir, 'notebooks', name));
+      fs.symlinkSync(path.join(repoRoot, 'dist'), path.join(dir, 'dist'));
+      fs.symlinkSync(path.join(repoRoot, 'data'), path.join(dir, 'data'));
+      writeCodeNotebook(path.join(dir, 'notebooks'), 'failing-check.ipynb', [
+        "import * as cl from '../dist';",
+        "cl.check('zeroPad keeps the size', cl.zeroPad(cl.tensor([[[[1], [2]], [[3], [4]]]]), 1).shape, [1, 2, 2, 1]);",
+      ]);
+      const settings = path.join(dir, 'lab-settings');
+      server = await startServer({
+        rootDir: dir,
+        app: frontEnd.app,
+        jupyter: venvJupyter,
+        kernelPaths: frontEnd.plotlyRenderer ? [PLOTLY_RENDERER] : [],
+        env: {
+          CONVLAB_TEST_MARK: mark,
+          // the browser session's settings and workspaces stay in the scratch folder
+          JUPYTERLAB_SETTINGS_DIR: settings,
+          JUPYTERLAB_WORKSPACES_DIR: path.join(dir, 'workspaces'),
+        },
+      });
+      profile = fs.mkdtempSync(path.join(os.tmpdir(), 'convlab-chromium-'));
+      context = await chromium.launchPersistentContext(profile, {
+        executablePath: CHROMIUM,
+        headless: true,
+        args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+        viewport: { width: 1280, height: 900 },
+      });
+      // Nothing from off this machine: the figures must draw offline.
+      await context.route('**/*', (route) =>
+        new URL(route.request().url()).hostname === '127.0.0.1' ? route.continue() : route.abort(),
+      );
+      await context.addInitScript(COUNT_INSERTED_FIGURES);
+    });
+
+    afterEach(async function () {
+      if (this.currentTest?.state !== 'failed' || !context) return;
+      for (const [i, page] of context.pages().entries()) await shot(page, frontEnd, `failed-${i}`);
+    });
+
+    after(async () => {
+      console.debug = consoleDebug;
+      await context?.close();
+      await server?.stop();
+      if (profile) fs.rmSync(profile, { recursive: true, force: true });
+      if (dir) fs.rmSync(dir, { recursive: true, force: true });
+      expect(await waitForNoMarkedProcesses(mark), 'processes left behind').to.deep.equal([]);
+    });
+
+    for (const name of NOTEBOOKS) {
+      it(`${name}: Run All draws every figure; after re-running the first figure's cell, save and reload, they all draw again`, async () => {
+        const page = await context!.newPage();
+        await openNotebook(page, server!, name);
+        expect(await loadedExtensions(page)).to.satisfy((names: string[]) =>
+          frontEnd.plotlyRenderer
+            ? names.includes('jupyterlab-plotly')
+            : !names.includes('jupyterlab-plotly'),
+        );
+        await runAll(page);
+        await waitForAllRun(page, 180_000);
+        await save(page, path.join(dir, 'notebooks', name));
+        const saved = savedFigures(path.join(dir, 'notebooks', name));
+        expect(saved.figures, 'figures in the saved notebook').to.be.at.least(1);
+        expect(saved.pngs, 'PNG copies of figures in the saved notebook').to.equal(0);
+        await waitForDrawn(page, saved.figures);
+        expect(await countFigures(page)).to.deep.equal({ figures: saved.figures, drawn: saved.figures });
+        expect(
+          await page.locator('.jp-OutputArea-output[data-mime-type$="error"]').count(),
+          'errors',
+        ).to.equal(0);
+        await shot(page, frontEnd, name.slice(0, 3));
+
+        if (name.startsWith('13')) {
+          const inserted = await page.evaluate(
+            () => (window as unknown as { convlabFiguresInserted: number }).convlabFiguresInserted,
+          );
+          // each update of the live training curve replaces its figure with a new one
+          expect(inserted, 'figures inserted, counting live updates').to.be.greaterThan(saved.figures + 1);
+        }
+        if (name.startsWith('03b')) await moveASlider(page);
+
+        // The first figure's cell again (plotly.js must not travel once per kernel), save, reload.
+        const firstFigureCell = page
+          .locator('.jp-CodeCell', { has: page.locator('.convlab-figure') })
+          .first();
+        await firstFigureCell.locator('.jp-InputArea-prompt').click();
+        await page.keyboard.press('Shift+Enter');
+        await waitForAllRun(page, 60_000);
+        await save(page, path.join(dir, 'notebooks', name));
+        await page.reload();
+        await page.locator('.jp-Notebook .jp-Cell').first().waitFor({ timeout: 60_000 });
+        await waitForDrawn(page, saved.figures);
+        expect(await countFigures(page)).to.deep.equal({ figures: saved.figures, drawn: saved.figures });
+        await shot(page, frontEnd, `${name.slice(0, 3)}-reloaded`);
+        await page.close();
+        await Promise.all(
+          (await KernelAPI.listRunning(server!.settings)).map((k) =>
+            KernelAPI.shutdownKernel(k.id, server!.settings),
+          ),
+        );
+      });
+    }
+
+    it('a failing check shows one line, without a stack', async () => {
+      const page = await context!.newPage();
+      await openNotebook(page, server!, 'failing-check.ipynb');
+      await runAll(page);
+      const error = page.locator(
+        '.jp-OutputArea-output[data-mime-type$="stderr"], .jp-OutputArea-output[data-mime-type$="error"]',
+      );
+      await error.first().waitFor({ timeout: 60_000 });
+      const text = (await error.allInnerTexts()).join('\n').trim();
+      expect(text).to.match(/^✗ zeroPad keeps the size: /);
+      expect(text.split('\n').length, text).to.equal(1);
+      await shot(page, frontEnd, 'failing-check');
+      await page.close();
+    });
+  });
+}
+
+/** Moves 03b's first frame slider with the mouse and checks that the figure changed. */
+async function moveASlider(page: Page): Promise<void> {
+  const figure = page.locator(`${SHOWN} .convlab-figure`, { has: page.locator('.slider-container') }).first();
+  const picture = () =>
+    figure.evaluate((div) => {
+      const images = Array.from(div.querySelectorAll('image')).map((image) => image.getAttribute('href'));
+      const texts = Array.from(div.querySelectorAll('.annotation-text, .gtitle')).map((t) => t.textContent);
+      return JSON.stringify([images, texts]);
+    });
+  const before = await picture();
+  const rail = figure.locator('.slider-rail-touch-rect').first();
+  // Cells above may still be growing as they render (content-visibility): wait until the rail
+  // stays put and is what the mouse would hit there.
+  let box = null;
+  for (let i = 0; i < 50; i++) {
+    await rail.scrollIntoViewIfNeeded();
+    await page.waitForTimeout(200);
+    const now = await rail.boundingBox();
+    const hit =
+      now &&
+      (await rail.evaluate(
+        (r, [x, y]) => r.closest('.slider-container')!.contains(document.elementFromPoint(x, y)),
+        [now.x + now.width * 0.6, now.y + now.height / 2],
+      ));
+    if (hit && box && now.x === box.x && now.y === box.y) break;
+    box = now;
+  }
+  await page.mouse.click(box!.x + box!.width * 0.6, box!.y + box!.height / 2);
+  for (let i = 0; i < 50 && (await picture()) === before; i++) await page.waitForTimeout(200);
+  expect((await picture()) === before, 'the figure is the same after moving its slider').to.equal(false);
+}
