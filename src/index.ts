@@ -6,6 +6,7 @@ export { ConvlabError } from './cnn/convlabError';
 export type { ErrorShapes } from './cnn/convlabError';
 export { CheckFailure } from './cnn/checkFailure';
 export * from './cnn/tensor';
+export { ops } from './cnn/ops';
 export * from './cnn/random';
 export * from './cnn/shape';
 export * from './cnn/zeroPad';
