@@ -1,20 +1,17 @@
 /**
- * Do the fast kernels (SIMD WebAssembly, src/cnn/fast/) give the teaching reference's values?
- * On random shapes, strides, pads and views (fast-check): float64 within 1e-9, float32 within 2e-4
- * relative of the float64 reference computed on the same float32 values.
+ * The fast kernels (SIMD WebAssembly, src/cnn/fast/) case by case: each conv strategy on shapes that span
+ * its blocks, the edge values of max pooling, the reference versions' errors, the strategy switch, and
+ * matmul. Random shapes, dtypes and layouts for every op are test/properties.test.ts.
  */
 import { expect } from 'chai';
 import fc from 'fast-check';
 import {
-  assign,
   conv2d,
   conv2dBackward,
   conv2dBackwardReference,
-  conv2dWeightGradients,
   conv2dReference,
-  copy,
-  DType,
   fastKernelsAvailable,
+  full,
   matmul,
   pool2d,
   pool2dBackward,
@@ -25,116 +22,13 @@ import {
   tensor,
   zeros,
 } from '../src/index';
+import { forcedStrategy, STRATEGIES, strategyFits, withStrategy } from '../src/cnn/fast/strategy';
 import { expectClose } from './helpers/close';
+import { asLayout, LAYOUTS } from './helpers/layouts';
 
-/**
- * float64 is compared with 1e-9; float32 with 2e-4 of the values plus 2e-4 of the output's largest value,
- * and never less than 2e-4: the inputs are O(1), and a sum that cancels to almost 0 (a 1×1 dW, say) keeps
- * the float32 rounding of its O(1) terms.
- */
-function tolerance(dtype: DType, expected: Tensor): { relative: number; absolute: number } {
-  if (dtype === 'float64') return { relative: 0, absolute: 1e-9 };
-  let largest = 1;
-  for (let i = 0; i < expected.data.length; i++) largest = Math.max(largest, Math.abs(expected.data[i]));
-  return { relative: 2e-4, absolute: 2e-4 * largest };
-}
-
-type Layout = 'contiguous' | 'window' | 'transposed';
-
-/** The same values as `a`, stored as a window inside a larger array, or transposed and read back through a view. */
-function asLayout(a: Tensor, layout: Layout): Tensor {
-  if (layout === 'contiguous') return a;
-  if (layout === 'transposed') {
-    const order = [...a.shape.keys()].reverse();
-    return copy(a.transpose(...order)).transpose(...order);
-  }
-  const big = zeros(
-    a.shape.map((d) => d + 3),
-    a.data instanceof Float64Array ? 'float64' : 'float32',
-  );
-  const window = big.lo(...a.shape.map(() => 1)).hi(...a.shape);
-  assign(window, a);
-  return window;
-}
-
-/** A float64 copy: the reference then sees exactly the float32 values the fast kernel saw. */
-const f64 = (a: Tensor): Tensor => copy(a, 'float64');
-
-const dtypes = fc.constantFrom('float64' as const, 'float32' as const);
-const layouts = fc.constantFrom('contiguous' as const, 'window' as const, 'transposed' as const);
-
-const convCase = fc
-  .record({
-    m: fc.integer({ min: 1, max: 3 }),
-    H: fc.integer({ min: 1, max: 12 }),
-    W: fc.integer({ min: 1, max: 12 }),
-    C: fc.integer({ min: 1, max: 5 }),
-    K: fc.integer({ min: 1, max: 9 }),
-    f: fc.integer({ min: 1, max: 5 }),
-    stride: fc.integer({ min: 1, max: 3 }),
-    pad: fc.integer({ min: 0, max: 2 }),
-    batched: fc.boolean(),
-    dtype: dtypes,
-    layout: layouts,
-    seed: fc.integer({ min: 0, max: 1e6 }),
-  })
-  .filter((c) => c.f <= c.H + 2 * c.pad && c.f <= c.W + 2 * c.pad);
-
-type ConvCase = typeof convCase extends fc.Arbitrary<infer T> ? T : never;
-
-function convInputs({ m, H, W, C, K, f, seed, batched, dtype, layout }: ConvCase): {
-  x: Tensor;
-  w: Tensor;
-  b: Tensor;
-} {
-  const shape = batched ? [m, H, W, C] : [H, W, C];
-  const x = asLayout(randn(shape, seed, 1, dtype), layout);
-  const w = asLayout(randn([f, f, C, K], seed + 1, 1, dtype), layout);
-  const b = randn([K], seed + 2, 1, dtype);
-  return { x, w, b };
-}
-
-describe('fast kernels equal the teaching reference', () => {
+describe('fast kernels, case by case', () => {
   it('the SIMD kernels are loaded (if not: npm run build:wasm)', () => {
     expect(fastKernelsAvailable()).to.equal(true);
-  });
-
-  it('conv2d vs conv2dReference: random shapes, strides, pads, views, float64 and float32', () => {
-    fc.assert(
-      fc.property(convCase, (c) => {
-        const { x, w, b } = convInputs(c);
-        const options = { stride: c.stride, pad: c.pad };
-        const got = conv2d(x, w, b, options);
-        const want = conv2dReference(f64(x), f64(w), f64(b), options);
-        expect(got.data).to.be.instanceOf(c.dtype === 'float64' ? Float64Array : Float32Array);
-        expectClose(got, want, tolerance(c.dtype, want));
-      }),
-      { numRuns: 200 },
-    );
-  });
-
-  it('conv2dBackward (and conv2dWeightGradients) vs conv2dBackwardReference: dX, dW, db on random shapes, strides, pads, views', () => {
-    fc.assert(
-      fc.property(convCase, (c) => {
-        const { x, w, b } = convInputs(c);
-        const options = { stride: c.stride, pad: c.pad };
-        const zShape = conv2dReference(x, w, b, options).shape;
-        const dZ = asLayout(randn(zShape, c.seed + 3, 1, c.dtype), c.layout);
-        const got = conv2dBackward(dZ, x, w, b, options);
-        const want = conv2dBackwardReference(f64(dZ), f64(x), f64(w), f64(b), options);
-        for (const key of ['dX', 'dW', 'db'] as const) {
-          expect(got[key].data, key).to.be.instanceOf(c.dtype === 'float64' ? Float64Array : Float32Array);
-          expectClose(got[key], want[key], tolerance(c.dtype, want[key]));
-        }
-        // the first layer's shortcut: the same dW and db, no dX
-        const weights = conv2dWeightGradients(dZ, x, w, b, options);
-        expect(Object.keys(weights).sort()).to.deep.equal(['dW', 'db']);
-        for (const key of ['dW', 'db'] as const) {
-          expectClose(weights[key], want[key], tolerance(c.dtype, want[key]));
-        }
-      }),
-      { numRuns: 200 },
-    );
   });
 
   for (const [xShape, wShape, pad] of [
@@ -142,60 +36,24 @@ describe('fast kernels equal the teaching reference', () => {
     [[2, 30, 29, 1], [3, 3, 1, 5], 1],
     [[2, 13, 11, 4], [3, 3, 4, 9], 0],
   ] as const) {
-    it(`x=[${xShape}] f=[${wShape}] s=1 p=${pad}: output rows not a multiple of 8 wide (windows read from the planes, or copied by im2col), 1-2 blocks`, () => {
+    it(`x=[${xShape}] f=[${wShape}] s=1 p=${pad}: output rows not a multiple of 8 wide, 1-2 blocks, under every strategy`, () => {
       const x = randn([...xShape], 5, 1, 'float64');
       const w = randn([...wShape], 6, 1, 'float64');
       const b = randn([wShape[3]], 7, 1, 'float64');
       const options = { pad };
-      const z = conv2d(x, w, b, options);
-      expectClose(z, conv2dReference(x, w, b, options), { absolute: 1e-9 });
+      const z = conv2dReference(x, w, b, options);
       const dZ = randn(z.shape, 8, 1, 'float64');
-      const got = conv2dBackward(dZ, x, w, b, options);
       const want = conv2dBackwardReference(dZ, x, w, b, options);
-      expectClose(got.dX, want.dX, { absolute: 1e-9 });
-      expectClose(got.dW, want.dW, { absolute: 1e-9 });
-      expectClose(got.db, want.db, { absolute: 1e-9 });
+      for (const strategy of STRATEGIES.filter((s) => s !== 'reference')) {
+        withStrategy(strategy, () => {
+          expectClose(conv2d(x, w, b, options), z, { absolute: 1e-9 });
+          if (!strategyFits(strategy, 'backward', 1)) return;
+          const got = conv2dBackward(dZ, x, w, b, options);
+          for (const key of ['dX', 'dW', 'db'] as const) expectClose(got[key], want[key], { absolute: 1e-9 });
+        });
+      }
     });
   }
-
-  const poolCase = fc
-    .record({
-      m: fc.integer({ min: 1, max: 3 }),
-      H: fc.integer({ min: 1, max: 10 }),
-      W: fc.integer({ min: 1, max: 10 }),
-      C: fc.integer({ min: 1, max: 11 }),
-      f: fc.integer({ min: 1, max: 4 }),
-      stride: fc.integer({ min: 1, max: 3 }),
-      mode: fc.constantFrom('max' as const, 'avg' as const),
-      ties: fc.boolean(),
-      batched: fc.boolean(),
-      dtype: dtypes,
-      layout: layouts,
-      seed: fc.integer({ min: 0, max: 1e6 }),
-    })
-    .filter((c) => c.f <= c.H && c.f <= c.W);
-
-  it('pool2d and pool2dBackward vs the reference: max and avg, overlapping windows, ties, views', () => {
-    fc.assert(
-      fc.property(poolCase, ({ m, H, W, C, f, stride, mode, ties, batched, dtype, layout, seed }) => {
-        const shape = batched ? [m, H, W, C] : [H, W, C];
-        const values = randn(shape, seed, 1, dtype);
-        // whole numbers in [-2, 2] make many windows with several equal maxima: the first must win
-        if (ties) values.data.forEach((v, i) => (values.data[i] = Math.round(v * 1.5)));
-        const x = asLayout(values, layout);
-        const options = { size: f, stride, mode };
-        const a = pool2d(x, options);
-        const wantA = pool2dReference(f64(x), options);
-        expectClose(a, wantA, tolerance(dtype, wantA));
-        const dA = asLayout(randn(a.shape, seed + 1, 1, dtype), layout);
-        const dX = pool2dBackward(dA, x, options);
-        const wantDX = pool2dBackwardReference(f64(dA), f64(x), options);
-        expect(dX.data).to.be.instanceOf(dtype === 'float64' ? Float64Array : Float32Array);
-        expectClose(dX, wantDX, tolerance(dtype, wantDX));
-      }),
-      { numRuns: 300 },
-    );
-  });
 
   it('max pool (2,2,5), vector and scalar lanes: NaN never wins; a window of −∞ sends its gradient to its first cell', () => {
     const x = zeros([2, 2, 5]);
@@ -208,6 +66,28 @@ describe('fast kernels equal the teaching reference', () => {
     const dX = pool2dBackward(dA, minusInfinity, { size: 2 });
     expect(Array.from(dX.pick(0, 0, null).data.slice(0, 5))).to.deep.equal([1, 2, 3, 4, 5]);
     expect(Array.from(dX.data).reduce((sum, v) => sum + v, 0)).to.equal(15);
+  });
+
+  it('max-pool backward sends a tied window’s gradient to its first maximum only', () => {
+    const x = zeros([1, 2, 2, 1], 'float64'); // all four cells tie
+    const dX = pool2dBackward(full([1, 1, 1, 1], 5, 'float64'), x, { size: 2 });
+    expect(Array.from(dX.data)).to.deep.equal([5, 0, 0, 0]);
+  });
+
+  it('a forced strategy that has no path for the conv is refused, and the picked path is back afterwards', () => {
+    const x = randn([1, 5, 5, 1], 1, 1, 'float64');
+    const w = randn([3, 3, 1, 1], 2, 1, 'float64');
+    expect(() => withStrategy('planes', () => conv2d(x, w, null, { stride: 2 }))).to.throw(
+      "withStrategy: strategy 'planes' has no forward path for stride 2",
+    );
+    const dZ = zeros([1, 3, 3, 1], 'float64');
+    expect(() => withStrategy('channelsLast', () => conv2dBackward(dZ, x, w))).to.throw(
+      "withStrategy: strategy 'channelsLast' has no backward path for stride 1",
+    );
+    expect(forcedStrategy()).to.equal(undefined);
+    expectClose(conv2d(x, w, null, { stride: 2 }), conv2dReference(x, w, null, { stride: 2 }), {
+      absolute: 1e-9,
+    });
   });
 
   it('the reference versions name themselves in errors', () => {
@@ -251,8 +131,8 @@ describe('matmul (the GEMM kernel dense can use)', () => {
           p: fc.integer({ min: 1, max: 19 }),
           transposeA: fc.boolean(),
           transposeB: fc.boolean(),
-          dtype: dtypes,
-          layout: layouts,
+          dtype: fc.constantFrom('float64' as const, 'float32' as const),
+          layout: fc.constantFrom(...LAYOUTS),
           seed: fc.integer({ min: 0, max: 1e6 }),
         }),
         ({ m, n, p, transposeA, transposeB, dtype, layout, seed }) => {

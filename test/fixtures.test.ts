@@ -1,11 +1,14 @@
 /**
  * Every case of the NumPy/PyTorch reference fixtures, in float64 (within 1e-9) and float32 (within
- * 2e-4 relative). The same table runs against any kernel the library uses.
+ * 2e-4 relative), run against each implementation by name: the path conv2d picks, the reference loops,
+ * and every fast strategy that fits the case (src/cnn/fast/strategy.ts), as tfjs runs one spec against
+ * every backend. conv2dBackward's rows also check conv2dWeightGradients (the path without dX).
  */
 import fixtures from './fixtures/reference-public.json';
 import {
   conv2d,
   conv2dBackward,
+  conv2dWeightGradients,
   convolve2d,
   correlate2d,
   DType,
@@ -14,6 +17,7 @@ import {
   pool2dBackward,
   tensor,
 } from '../src/index';
+import { STRATEGIES, Strategy, strategyFits, withStrategy } from '../src/cnn/fast/strategy';
 import { expectClose } from './helpers/close';
 
 interface Case {
@@ -40,7 +44,10 @@ function run(c: Case, dtype: DType): void {
       const { dX, dW, db } = conv2dBackward(t('dZ'), t('x'), t('W'), t('b'), conv);
       expectClose(dX, expected.dX, tol);
       expectClose(dW, expected.dW, tol);
-      return expectClose(db, expected.db, tol);
+      expectClose(db, expected.db, tol);
+      const weights = conv2dWeightGradients(t('dZ'), t('x'), t('W'), t('b'), conv);
+      expectClose(weights.dW, expected.dW, tol);
+      return expectClose(weights.db, expected.db, tol);
     }
     case 'pool2d':
       return expectClose(pool2d(t('x'), pool), expected, tol);
@@ -55,6 +62,16 @@ function run(c: Case, dtype: DType): void {
   }
 }
 
+/** 'picked': no strategy forced, what users get. */
+type Implementation = 'picked' | Strategy;
+
+/** Whether an implementation has its own path for a case: pooling has one SIMD kernel, the picked one. */
+function runsCase(implementation: Implementation, c: Case): boolean {
+  if (implementation === 'picked' || implementation === 'reference') return true;
+  if (c.op.startsWith('pool')) return false;
+  return strategyFits(implementation, c.op === 'conv2dBackward' ? 'backward' : 'forward', c.stride as number);
+}
+
 describe('reference fixtures (NumPy / PyTorch)', () => {
   const cases = (fixtures as { cases: Case[] }).cases;
   it('has every op the library exposes', () => {
@@ -63,9 +80,14 @@ describe('reference fixtures (NumPy / PyTorch)', () => {
       if (!ops.has(op)) throw new Error(`no fixture for ${op}`);
     }
   });
-  for (const dtype of ['float64', 'float32'] as const) {
-    describe(dtype, () => {
-      for (const c of cases) it(`${c.op}: ${c.name}`, () => run(c, dtype));
+  for (const implementation of ['picked', ...STRATEGIES] as const) {
+    describe(implementation, () => {
+      for (const dtype of ['float64', 'float32'] as const) {
+        for (const c of cases.filter((c) => runsCase(implementation, c))) {
+          it(`${dtype} ${c.op}: ${c.name}`, () =>
+            implementation === 'picked' ? run(c, dtype) : withStrategy(implementation, () => run(c, dtype)));
+        }
+      }
     });
   }
 });

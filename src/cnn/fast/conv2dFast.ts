@@ -12,11 +12,13 @@
  *             dCols (Kd × positions)  = W (Kd × K) · dZᵀ (K × positions), then col2im adds dCols onto dX
  * The input is first copied into zero-padded channel planes, where every window row is a contiguous run.
  * Positions are processed a block of output rows at a time so that `cols` stays in cache; all matrices
- * live in the module's reusable workspace.
+ * live in the module's reusable workspace. strategy.ts names the three paths ('channelsLast', and 'planes'
+ * or 'im2col' for how the windows are read) so that tests can force each.
  */
 import { ConvGeometry } from '../shape';
 import { allocate, DType, FloatArray, Tensor } from '../tensor';
 import { copyIn, copyOut, KernelSet, roundUp, workspace } from './wasmKernels';
+import { forcedConvStrategy, Strategy } from './strategy';
 
 /** About how many values one block's column matrix holds (128 KiB in float32: it stays in L2). */
 const BLOCK_VALUES = 1 << 15;
@@ -64,16 +66,29 @@ export function conv2dFast(
 ): FloatArray {
   // the channels-last kernel fills vectors with filters: with fewer than a vector's worth (W1's one Sobel
   // filter) it would mostly multiply zeros, where the planes fill them with positions
-  return g.stride === 1 && g.outChannels >= 16 / kernels.size
+  const forced = forcedConvStrategy('forward', g.stride);
+  const channelsLast = forced
+    ? forced === 'channelsLast'
+    : g.stride === 1 && g.outChannels >= 16 / kernels.size;
+  return channelsLast
     ? conv2dStride1(kernels, dtype, x4, W, bias, g)
-    : conv2dPlanes(kernels, dtype, x4, W, bias, g);
+    : conv2dPlanes(kernels, dtype, x4, W, bias, g, directFits(g, forced));
+}
+
+/**
+ * Whether the planes kernels read the windows straight from the planes (stride 1, strategy 'planes')
+ * rather than copy them into columns first ('im2col'): the direct path computes Wp positions per output
+ * row and keeps outW, so where that wastes more than about a quarter of the work, im2col measured faster.
+ */
+function directFits(g: ConvGeometry, forced: Strategy | undefined): boolean {
+  if (forced) return forced === 'planes';
+  return g.stride === 1 && g.inWidth + 2 * g.pad <= 1.3 * g.outWidth;
 }
 
 /**
  * Few filters, or strides above 1: Zᵀ = Wᵀ · windows with the positions along the vectors, in channel
- * planes. With stride 1 the windows are read straight from the planes (computing Wp positions per output
- * row of which outW are kept); otherwise, or where that wastes more than about a quarter of the work
- * (im2col measured faster there), im2col copies them into columns first.
+ * planes. `direct`: the windows are read straight from the planes (stride 1); otherwise im2col copies
+ * them into columns first.
  */
 function conv2dPlanes(
   kernels: KernelSet,
@@ -82,6 +97,7 @@ function conv2dPlanes(
   W: Tensor,
   bias: FloatArray,
   g: ConvGeometry,
+  direct: boolean,
 ): FloatArray {
   const { batch, inHeight: H, inWidth: Wd, inChannels: C, filterSize: f, outChannels: K, stride, pad } = g;
   const { outHeight: outH, outWidth: outW } = g;
@@ -90,7 +106,6 @@ function conv2dPlanes(
   const rows = batch * outH;
   const outCount = rows * outW * K;
   const planeCount = batch * C * Hp * Wp;
-  const direct = stride === 1 && Wp <= 1.3 * outW;
   const { rowsPerBlock, ld } = direct ? directBlocking(kPadded, Wp, outH) : blocking(g);
   const { heap, at } = workspace(dtype, [
     batch * H * Wd * C, // x
@@ -239,7 +254,7 @@ export function conv2dBackwardFast(
   const planeCount = batch * C * Hp * Wp;
   // as in the forward pass: stride 1 reads the windows straight from the planes (and adds dCols straight
   // back onto them), otherwise im2col and col2im copy them
-  const direct = stride === 1 && Wp <= 1.3 * outW;
+  const direct = directFits(g, forcedConvStrategy('backward', stride));
   const { rowsPerBlock, ld } = direct ? directBlocking(kdPadded, Wp, outH) : blocking(g);
   const slack = Wp + 16; // the direct path's last tile reads and adds (zeros) past the last plane row
   const { heap, at } = workspace(dtype, [

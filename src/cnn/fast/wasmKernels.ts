@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'fs';
 import { join } from 'path';
 import { DType, FloatArray, Tensor } from '../tensor';
 import { ConvlabError } from '../convlabError';
+import { forcedStrategy } from './strategy';
 
 type Pointer = number;
 
@@ -236,8 +237,12 @@ export function fastKernelsAvailable(): boolean {
 
 let warned = false;
 
-/** The kernels for a dtype, or null (with one warning per process) when the .wasm was not built. */
+/**
+ * The kernels for a dtype, or null (with one warning per process) when the .wasm was not built, and
+ * null quietly where a test forces the reference loops (strategy.ts).
+ */
 export function kernelsFor(dtype: DType): KernelSet | null {
+  if (forcedStrategy() === 'reference') return null;
   const module = load();
   if (!module) {
     if (!warned) {
