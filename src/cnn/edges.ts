@@ -1,5 +1,6 @@
 import { BorderMode, borderModes, padBorder } from './border';
-import { checkTensor, copy, DType, dtypeOf, Tensor, zeros } from './tensor';
+import { checkTensor, DType, dtypeOf, Tensor, zeros } from './tensor';
+import { ops } from './ops';
 import { ConvlabError } from './convlabError';
 
 /** The 3×3 derivative pair: Sobel ([1,2,1] smoothing) or Scharr ([3,10,3] smoothing). */
@@ -163,7 +164,5 @@ export function threshold(values: Tensor, t: number): Tensor {
   if (typeof t !== 'number' || Number.isNaN(t)) {
     throw new ConvlabError(fn, `t must be a number, got ${JSON.stringify(t)}`, { values: values.shape });
   }
-  const out = copy(values);
-  for (let i = 0; i < out.data.length; i++) out.data[i] = out.data[i] > t ? 1 : 0;
-  return out;
+  return ops.gts(zeros(values.shape, dtypeOf(values)), values, t);
 }

@@ -1,5 +1,6 @@
 import { CheckFailure } from './checkFailure';
 import { ConvlabError } from './convlabError';
+import { ops } from './ops';
 import { contiguous, shapeString, Tensor, zeros } from './tensor';
 
 /**
@@ -36,11 +37,8 @@ export function weightedSum(a: Tensor, r: Tensor): number {
   if (a.shape.length !== r.shape.length || a.shape.some((d, i) => d !== r.shape[i])) {
     throw new ConvlabError('weightedSum', 'a and r differ in shape', { a: a.shape, r: r.shape });
   }
-  const ad = contiguous(a).data;
-  const rd = contiguous(r).data;
-  let sum = 0;
-  for (let i = 0; i < ad.length; i++) sum += ad[i] * rd[i];
-  return sum;
+  const products = ops.mul(zeros(a.shape, 'float64'), a, r); // float64: a float32 product is exact there
+  return ops.sum(products);
 }
 
 /** One gradient of a check: what it compared and how far apart they were. */

@@ -1,10 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import ndarray from 'ndarray';
+import ndarray, { Data } from 'ndarray';
 import { PNG } from 'pngjs';
 import * as jpeg from 'jpeg-js';
 import { pool2d } from './pool2d';
 import { checkTensor, copy, dtypeOf, shapeString, Tensor, zeros } from './tensor';
+import { ops } from './ops';
 import { ConvlabError } from './convlabError';
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -62,14 +63,11 @@ function decodePng(bytes: Buffer, keepAlpha: boolean): Tensor {
   const colorChannels = png.color ? 3 : 1;
   const hasAlpha = keepAlpha && png.alpha;
   const channels = colorChannels + (hasAlpha ? 1 : 0);
-  const source = png.data as ArrayLike<number>;
-  const out = new Float32Array(width * height * channels);
-  let at = 0;
-  for (let pixel = 0; pixel < width * height; pixel++) {
-    for (let c = 0; c < colorChannels; c++) out[at++] = source[pixel * 4 + c] / maxValue;
-    if (hasAlpha) out[at++] = source[pixel * 4 + 3] / maxValue;
-  }
-  return ndarray(out, [height, width, channels]);
+  const samples = ndarray(png.data as Data<number>, [height, width, 4]); // R, G, B, A per pixel
+  const out = zeros([height, width, channels]);
+  ops.divs(out.hi(height, width, colorChannels), samples.hi(height, width, colorChannels), maxValue);
+  if (hasAlpha) ops.divs(out.pick(null, null, colorChannels), samples.pick(null, null, 3), maxValue);
+  return out;
 }
 
 // The number of colour components in a JPEG's frame header (1 = gray, 3 = YCbCr, 4 = CMYK).
@@ -98,12 +96,10 @@ function decodeJpeg(bytes: Buffer): Tensor {
   const decoded = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false });
   const { width, height, data } = decoded;
   const channels = components === 1 ? 1 : 3;
-  const out = new Float32Array(width * height * channels);
-  let at = 0;
-  for (let pixel = 0; pixel < width * height; pixel++) {
-    for (let c = 0; c < channels; c++) out[at++] = data[pixel * 3 + c] / 255;
-  }
-  return ndarray(out, [height, width, channels]);
+  const rgb = ndarray(data, [height, width, 3]);
+  const out = zeros([height, width, channels]);
+  ops.divs(out, rgb.hi(height, width, channels), 255); // gray: jpeg-js repeats it into R, G and B
+  return out;
 }
 
 /**
@@ -196,8 +192,8 @@ export function writePng(file: string, image: Tensor, options: WritePngOptions =
   let low = 0;
   let span = 1;
   if (scale === 'minmax') {
-    low = values.reduce((m, v) => Math.min(m, v), Infinity);
-    const high = values.reduce((m, v) => Math.max(m, v), -Infinity);
+    low = ops.inf(volume);
+    const high = ops.sup(volume);
     span = high > low ? high - low : 1; // a flat image writes as black
   }
   const bytes = Buffer.alloc(values.length);

@@ -1,7 +1,8 @@
 import { readFileSync } from 'fs';
 import { dirname, join } from 'path';
 import { seededRandom } from './random';
-import { checkTensor, contiguous, DType, dtypeOf, fromData, allocate, Tensor } from './tensor';
+import { ops } from './ops';
+import { allocate, checkTensor, DType, dtypeOf, fromData, Tensor, zeros } from './tensor';
 import { ConvlabError } from './convlabError';
 
 /** How many digits the registry package `mnist` holds (a subset of MNIST's test set). */
@@ -104,28 +105,21 @@ export function standardize(
 ): { x: Tensor; mean: number; std: number } {
   const fn = 'standardize';
   checkTensor(fn, 'x', x);
-  const data = contiguous(x).data;
-  let mean: number;
-  let std: number;
-  if (stats) {
-    ({ mean, std } = stats);
-    if (!Number.isFinite(mean) || !Number.isFinite(std) || std <= 0) {
-      throw new ConvlabError(fn, `stats need a finite mean and a positive std, got mean=${mean}, std=${std}`);
-    }
-  } else {
-    if (data.length === 0) throw new ConvlabError(fn, 'x is empty', { x: x.shape });
-    let sum = 0;
-    for (let i = 0; i < data.length; i++) sum += data[i];
-    mean = sum / data.length;
-    let squares = 0;
-    for (let i = 0; i < data.length; i++) squares += (data[i] - mean) ** 2;
-    std = Math.sqrt(squares / data.length);
-    if (std === 0)
-      throw new ConvlabError(fn, `every value of x is ${mean}, so there is no spread to scale`, {
-        x: x.shape,
-      });
+  if (stats && (!Number.isFinite(stats.mean) || !Number.isFinite(stats.std) || stats.std <= 0)) {
+    throw new ConvlabError(
+      fn,
+      `stats need a finite mean and a positive std, got mean=${stats.mean}, std=${stats.std}`,
+    );
   }
-  const out = allocate(dtypeOf(x), data.length);
-  for (let i = 0; i < data.length; i++) out[i] = (data[i] - mean) / std;
-  return { x: fromData(out, x.shape), mean, std };
+  if (!stats && x.size === 0) throw new ConvlabError(fn, 'x is empty', { x: x.shape });
+  const mean = stats ? stats.mean : ops.sum(x) / x.size;
+  // x − mean, kept in float64 so that the division below rounds once, into x's dtype
+  const centred = ops.subs(zeros(x.shape, 'float64'), x, mean);
+  const std = stats ? stats.std : Math.sqrt(ops.norm2squared(centred) / x.size);
+  if (std === 0) {
+    throw new ConvlabError(fn, `every value of x is ${mean}, so there is no spread to scale`, {
+      x: x.shape,
+    });
+  }
+  return { x: ops.divs(zeros(x.shape, dtypeOf(x)), centred, std), mean, std };
 }

@@ -1,5 +1,6 @@
 import ndarray, { NdArray } from 'ndarray';
 import { ConvlabError, shapeString } from './convlabError';
+import { ops } from './ops';
 
 /** The two element types convlab computes in: float32 by default, float64 for gradient checks. */
 export type DType = 'float32' | 'float64';
@@ -124,30 +125,13 @@ export function toNested(a: Tensor): Nested {
 
 /**
  * Copies every value of `src` into `dest` (same shape; any views, any dtypes) and returns `dest`.
- * Walks both views with their own strides, so windows, steps and transposes all work.
+ * `ops.assign` walks both views with their own strides, so windows, steps and transposes all work.
  */
 export function assign(dest: Tensor, src: Tensor): Tensor {
   if (dest.dimension !== src.dimension || dest.shape.some((d, i) => d !== src.shape[i])) {
     throw new ConvlabError('assign', 'shapes differ', { dest: dest.shape, src: src.shape });
   }
-  const n = src.dimension;
-  const index = new Array<number>(n).fill(0);
-  let from = src.offset;
-  let to = dest.offset;
-  for (let i = 0; i < src.size; i++) {
-    dest.data[to] = src.data[from];
-    // odometer increment over both views' strides
-    for (let d = n - 1; d >= 0; d--) {
-      index[d]++;
-      from += src.stride[d];
-      to += dest.stride[d];
-      if (index[d] < src.shape[d]) break;
-      from -= src.stride[d] * src.shape[d];
-      to -= dest.stride[d] * dest.shape[d];
-      index[d] = 0;
-    }
-  }
-  return dest;
+  return ops.assign(dest, src);
 }
 
 /** A contiguous row-major copy (of any view), optionally in another dtype. */

@@ -1,5 +1,6 @@
 import { ConvlabError } from '../cnn/convlabError';
 import { Gradients, threshold } from '../cnn/edges';
+import { ops } from '../cnn/ops';
 import { checkTensor, Tensor } from '../cnn/tensor';
 import { colorize, CYCLIC_SCALE } from './colorize';
 
@@ -49,10 +50,7 @@ export function colorizeOrientation(
       },
     );
   }
-  let strongest = 0;
-  for (let h = 0; h < magnitude.shape[0]; h++) {
-    for (let w = 0; w < magnitude.shape[1]; w++) strongest = Math.max(strongest, magnitude.get(h, w));
-  }
+  const strongest = Math.max(0, ops.sup(magnitude));
   return colorize(orientation, {
     colorscale: CYCLIC_SCALE,
     range: [0, 360],
