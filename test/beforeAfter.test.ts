@@ -4,12 +4,13 @@
 import { expect } from 'chai';
 import { ConvlabError } from '../src/cnn/convlabError';
 import { beforeAfter, DIVERGING_SCALE, Figure, GRAY_SCALE, tensor } from '../src/index';
+import { brightLeft } from './helpers/lectureExamples';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const json = (figure: Figure): any => JSON.parse(JSON.stringify(figure));
 
 // the lecture's 6×6 vertical edge, and the same edge one pixel further right
-const edge = Array.from({ length: 6 }, () => [10, 10, 10, 0, 0, 0]);
+const edge = brightLeft;
 const movedEdge = Array.from({ length: 6 }, () => [10, 10, 10, 10, 0, 0]);
 
 describe('beforeAfter', () => {
@@ -38,7 +39,21 @@ describe('beforeAfter', () => {
   });
 
   it('do before and after share one gray range, and the difference a symmetric diverging one?', () => {
-    const fig = json(beforeAfter([{ name: 'm', before: [[0, 1], [2, 3]], after: [[1, 1], [2, 5]] }]));
+    const fig = json(
+      beforeAfter([
+        {
+          name: 'm',
+          before: [
+            [0, 1],
+            [2, 3],
+          ],
+          after: [
+            [1, 1],
+            [2, 5],
+          ],
+        },
+      ]),
+    );
     expect([fig.data[0].zmin, fig.data[0].zmax]).to.deep.equal([0, 5]);
     expect([fig.data[1].zmin, fig.data[1].zmax]).to.deep.equal([0, 5]);
     expect(fig.data[0].colorscale).to.deep.equal(GRAY_SCALE);

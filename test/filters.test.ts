@@ -2,18 +2,7 @@
 import { expect } from 'chai';
 import { correlate2d, filters, steerKernel, tensor, toNested } from '../src/index';
 import { expectClose } from './helpers/close';
-
-// The three 6×6 images of the lecture's "Vertical and Horizontal Edge Detection" slides.
-const brightLeft = tensor(Array.from({ length: 6 }, () => [10, 10, 10, 0, 0, 0]));
-const brightRight = tensor(Array.from({ length: 6 }, () => [0, 0, 0, 10, 10, 10]));
-const checker = tensor([
-  [10, 10, 10, 0, 0, 0],
-  [10, 10, 10, 0, 0, 0],
-  [10, 10, 10, 0, 0, 0],
-  [0, 0, 0, 10, 10, 10],
-  [0, 0, 0, 10, 10, 10],
-  [0, 0, 0, 10, 10, 10],
-]);
+import { brightLeft, brightRight, checker, lectureImage, lectureOutput } from './helpers/lectureExamples';
 
 const rows4 = (row: number[]) => [row, row, row, row];
 
@@ -63,34 +52,21 @@ describe('filters', () => {
 
 describe('the lecture, edge detection worked examples (correlate2d)', () => {
   it('6×6 * vertical → 4×4 [[-5,-4,0,8],[-10,-2,2,3],[0,-2,-4,-7],[-3,-2,-3,-16]]', () => {
-    const image = tensor([
-      [3, 0, 1, 2, 7, 4],
-      [1, 5, 8, 9, 3, 1],
-      [2, 7, 2, 5, 1, 3],
-      [0, 1, 3, 1, 7, 8],
-      [4, 2, 1, 6, 2, 8],
-      [2, 4, 5, 2, 3, 9],
-    ]);
-    expect(toNested(correlate2d(image, filters.vertical))).to.deep.equal([
-      [-5, -4, 0, 8],
-      [-10, -2, 2, 3],
-      [0, -2, -4, -7],
-      [-3, -2, -3, -16],
-    ]);
+    expect(toNested(correlate2d(tensor(lectureImage), filters.vertical))).to.deep.equal(lectureOutput);
   });
 
   it('10s then 0s * vertical → columns 0, 30, 30, 0 (bright left is positive)', () => {
     const row = [0, 30, 30, 0];
-    expect(toNested(correlate2d(brightLeft, filters.vertical))).to.deep.equal([row, row, row, row]);
+    expect(toNested(correlate2d(tensor(brightLeft), filters.vertical))).to.deep.equal([row, row, row, row]);
   });
 
   it('0s then 10s * vertical → columns 0, −30, −30, 0 (the edge flipped, the sign flipped)', () => {
     const row = [0, -30, -30, 0];
-    expect(toNested(correlate2d(brightRight, filters.vertical))).to.deep.equal([row, row, row, row]);
+    expect(toNested(correlate2d(tensor(brightRight), filters.vertical))).to.deep.equal([row, row, row, row]);
   });
 
   it('the checker image * horizontal → rows 0 / 30,10,−10,−30 / 30,10,−10,−30 / 0', () => {
-    expect(toNested(correlate2d(checker, filters.horizontal))).to.deep.equal([
+    expect(toNested(correlate2d(tensor(checker), filters.horizontal))).to.deep.equal([
       [0, 0, 0, 0],
       [30, 10, -10, -30],
       [30, 10, -10, -30],
@@ -100,8 +76,8 @@ describe('the lecture, edge detection worked examples (correlate2d)', () => {
 
   it('Sobel and Scharr weigh the centre row more: 10s then 0s → 0, 40, 40, 0 and 0, 160, 160, 0', () => {
     // each output sums (10 − 0) over the kernel's left column: 1+2+1 = 4, 3+10+3 = 16
-    expect(toNested(correlate2d(brightLeft, filters.sobelX))).to.deep.equal(rows4([0, 40, 40, 0]));
-    expect(toNested(correlate2d(brightLeft, filters.scharrX))).to.deep.equal(rows4([0, 160, 160, 0]));
+    expect(toNested(correlate2d(tensor(brightLeft), filters.sobelX))).to.deep.equal(rows4([0, 40, 40, 0]));
+    expect(toNested(correlate2d(tensor(brightLeft), filters.scharrX))).to.deep.equal(rows4([0, 160, 160, 0]));
   });
 });
 

@@ -1,5 +1,5 @@
 /**
- * Every case of the NumPy/PyTorch reference fixtures, in float64 (within 1e-9) and float32 (within
+ * Every case of the NumPy/PyTorch reference fixtures and the lecture's worked examples, in float64 (within 1e-9) and float32 (within
  * 2e-4 relative), run against each implementation by name: the path conv2d picks, the reference loops,
  * and every fast strategy that fits the case (src/cnn/fast/strategy.ts), as tfjs runs one spec against
  * every backend. conv2dBackward's rows also check conv2dWeightGradients (the path without dX).
@@ -19,6 +19,7 @@ import {
 } from '../src/index';
 import { STRATEGIES, Strategy, strategyFits, withStrategy } from '../src/cnn/fast/strategy';
 import { expectClose } from './helpers/close';
+import * as lecture from './helpers/lectureExamples';
 
 interface Case {
   name: string;
@@ -72,8 +73,46 @@ function runsCase(implementation: Implementation, c: Case): boolean {
   return strategyFits(implementation, c.op === 'conv2dBackward' ? 'backward' : 'forward', c.stride as number);
 }
 
-describe('reference fixtures (NumPy / PyTorch)', () => {
-  const cases = (fixtures as { cases: Case[] }).cases;
+/** The lecture's examples that have an answer, as rows of the same table. */
+const lectureCases: Case[] = [
+  {
+    name: 'lecture 6×6 ⋆ vertical',
+    op: 'correlate2d',
+    image: lecture.lectureImage,
+    kernel: lecture.verticalFilter,
+    stride: 1,
+    expected: lecture.lectureOutput,
+  },
+  {
+    name: 'lecture 7×7 ⋆ 3×3 s=2',
+    op: 'correlate2d',
+    image: lecture.stridedImage,
+    kernel: lecture.stridedKernel,
+    stride: 2,
+    expected: lecture.stridedOutput,
+  },
+  {
+    name: 'lecture 4×4 f=2 s=2 max',
+    op: 'pool2d',
+    x: lecture.maxPoolInput,
+    size: 2,
+    stride: 2,
+    mode: 'max',
+    expected: lecture.maxPoolOutput,
+  },
+  {
+    name: 'lecture 4×4 f=2 s=2 avg',
+    op: 'pool2d',
+    x: lecture.averagePoolInput,
+    size: 2,
+    stride: 2,
+    mode: 'avg',
+    expected: lecture.averagePoolOutput,
+  },
+];
+
+describe('reference fixtures (NumPy / PyTorch) and the lecture examples', () => {
+  const cases = [...(fixtures as { cases: Case[] }).cases, ...lectureCases];
   it('has every op the library exposes', () => {
     const ops = new Set(cases.map((c) => c.op));
     for (const op of ['conv2d', 'conv2dBackward', 'pool2d', 'pool2dBackward', 'correlate2d', 'convolve2d']) {

@@ -1,7 +1,8 @@
 /**
  * The kernel playground is an HTML string with its own JavaScript. It is checked three ways: as a
  * string (inputs, embedded image, initial kernel), its correlation code run in Node against the
- * library's correlate2d, and — where /usr/bin/chromium exists — in a real browser, typing into it.
+ * library's correlate2d (test/runCorrelateJs.test.ts, through the library's runCorrelateJs), and —
+ * where /usr/bin/chromium exists — in a real browser, typing into it.
  */
 import { expect } from 'chai';
 import * as fs from 'fs';
@@ -22,28 +23,6 @@ import {
 } from '../src/index';
 import { expectClose } from './helpers/close';
 
-type CorrelateJs = (
-  image: ArrayLike<number>,
-  height: number,
-  width: number,
-  kernel: ArrayLike<number>,
-  f: number,
-  pad: number,
-) => { values: Float64Array; height: number; width: number };
-
-// the very text the page runs, evaluated here
-const correlate2dJs = new Function(`${CORRELATE_JS}\nreturn correlate2dJs;`)() as CorrelateJs;
-
-function runJs(image: Tensor, kernel: Tensor, pad: number): number[][] {
-  const [height, width] = image.shape;
-  const f = kernel.shape[0];
-  const flat = (t: Tensor) => (toNested(t) as number[][]).flat();
-  const out = correlate2dJs(flat(image), height, width, flat(kernel), f, pad);
-  return Array.from({ length: out.height }, (_, r) =>
-    Array.from(out.values.slice(r * out.width, (r + 1) * out.width)),
-  );
-}
-
 /** The JSON settings object the widget's script starts from. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function settingsOf(html: string): any {
@@ -51,40 +30,6 @@ function settingsOf(html: string): any {
   expect(match, 'settings line in the script').to.not.equal(null);
   return JSON.parse(match![1]);
 }
-
-const lectureImage = [
-  [3, 0, 1, 2, 7, 4],
-  [1, 5, 8, 9, 3, 1],
-  [2, 7, 2, 5, 1, 3],
-  [0, 1, 3, 1, 7, 8],
-  [4, 2, 1, 6, 2, 8],
-  [2, 4, 5, 2, 3, 9],
-];
-
-describe('CORRELATE_JS (the playground’s in-page correlation)', () => {
-  it('gives the lecture’s 4×4 output for the 6×6 example and the vertical filter (pad 0)', () => {
-    expect(runJs(tensor(lectureImage), filters.vertical, 0)).to.deep.equal([
-      [-5, -4, 0, 8],
-      [-10, -2, 2, 3],
-      [0, -2, -4, -7],
-      [-3, -2, -3, -16],
-    ]);
-  });
-
-  for (const [height, width, f, pad] of [
-    [9, 7, 3, 0],
-    [9, 7, 3, 1],
-    [5, 8, 3, 2],
-    [6, 6, 5, 2],
-    [4, 4, 1, 0],
-  ]) {
-    it(`matches correlate2d: image ${height}×${width}, kernel ${f}×${f}, pad ${pad}`, () => {
-      const image = rand([height, width], 11 + height, -1, 1, 'float64');
-      const kernel = rand([f, f], 7 + f, -2, 2, 'float64');
-      expectClose(runJs(image, kernel, pad), correlate2d(image, kernel, { pad }), { absolute: 1e-12 });
-    });
-  }
-});
 
 describe('kernelPlayground()', () => {
   const image = rand([10, 12], 3, 0, 1);

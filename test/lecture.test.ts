@@ -1,56 +1,36 @@
 /** The lecture's worked examples that are about the operations themselves (filters have their own file). */
 import { expect } from 'chai';
 import { conv2d, correlate2d, outputSize, pool2d, tensor, toNested, zeroPad, convolve2d } from '../src/index';
+import {
+  averagePoolInput,
+  averagePoolOutput,
+  lectureImage,
+  maxPoolInput,
+  maxPoolOutput,
+  stridedImage,
+  stridedKernel,
+  stridedOutput,
+} from './helpers/lectureExamples';
 
 describe('the lecture, worked examples', () => {
   it('strided convolution, 7×7 * 3×3, s=2: its own input gives 88 and 117 where the slide prints 83 and 127', () => {
-    const image = tensor([
-      [2, 3, 7, 4, 6, 2, 9],
-      [6, 6, 9, 8, 7, 4, 3],
-      [3, 4, 8, 3, 8, 9, 7],
-      [7, 8, 3, 6, 6, 3, 4],
-      [4, 2, 1, 8, 3, 4, 6],
-      [3, 2, 4, 1, 9, 8, 3],
-      [0, 1, 3, 9, 2, 1, 4],
-    ]);
-    const kernel = tensor([
-      [3, 4, 4],
-      [1, 0, 2],
-      [-1, 0, 3],
-    ]);
-    expect(toNested(correlate2d(image, kernel, { stride: 2 }))).to.deep.equal([
-      [91, 100, 88],
-      [69, 91, 117],
-      [44, 72, 74],
-    ]);
+    expect(toNested(correlate2d(tensor(stridedImage), tensor(stridedKernel), { stride: 2 }))).to.deep.equal(
+      stridedOutput,
+    );
     // (7 + 0 − 3)/2 + 1 = 3
     expect(outputSize(7, 3, 0, 2)).to.equal(3);
   });
 
   it('max pooling 4×4, f=2 s=2 → [[9,2],[6,3]]', () => {
-    const x = tensor([
-      [[1], [3], [2], [1]],
-      [[2], [9], [1], [1]],
-      [[1], [3], [2], [3]],
-      [[5], [6], [1], [2]],
-    ]);
-    expect(toNested(pool2d(x, { size: 2, stride: 2, mode: 'max' }))).to.deep.equal([
-      [[9], [2]],
-      [[6], [3]],
-    ]);
+    expect(toNested(pool2d(tensor(maxPoolInput), { size: 2, stride: 2, mode: 'max' }))).to.deep.equal(
+      maxPoolOutput,
+    );
   });
 
   it('average pooling 4×4, f=2 s=2 → [[3.75,1.25],[4,2]]', () => {
-    const x = tensor([
-      [[1], [3], [2], [1]],
-      [[2], [9], [1], [1]],
-      [[1], [4], [2], [3]],
-      [[5], [6], [1], [2]],
-    ]);
-    expect(toNested(pool2d(x, { size: 2, stride: 2, mode: 'avg' }))).to.deep.equal([
-      [[3.75], [1.25]],
-      [[4], [2]],
-    ]);
+    expect(toNested(pool2d(tensor(averagePoolInput), { size: 2, stride: 2, mode: 'avg' }))).to.deep.equal(
+      averagePoolOutput,
+    );
   });
 
   it('max pooling 5×5×2 with f=3 s=1 works on each channel on its own → 3×3×2', () => {
@@ -118,14 +98,7 @@ describe('the lecture, worked examples', () => {
   });
 
   it('convolve2d flips the kernel: on the 6×6 example it equals correlate2d with the kernel turned 180°', () => {
-    const image = tensor([
-      [3, 0, 1, 2, 7, 4],
-      [1, 5, 8, 9, 3, 1],
-      [2, 7, 2, 5, 1, 3],
-      [0, 1, 3, 1, 7, 8],
-      [4, 2, 1, 6, 2, 8],
-      [2, 4, 5, 2, 3, 9],
-    ]);
+    const image = tensor(lectureImage);
     const kernel = tensor([
       [3, 4, 5],
       [1, 0, 2],

@@ -5,24 +5,15 @@
 import { expect } from 'chai';
 import { correlate2d, filters, rand, runCorrelateJs, tensor, toNested, zeros } from '../src/index';
 import { expectClose } from './helpers/close';
+import { lectureImage, lectureOutput } from './helpers/lectureExamples';
 
-const lectureInput = tensor([
-  [3, 0, 1, 2, 7, 4],
-  [1, 5, 8, 9, 3, 1],
-  [2, 7, 2, 5, 1, 3],
-  [0, 1, 3, 1, 7, 8],
-  [4, 2, 1, 6, 2, 8],
-  [2, 4, 5, 2, 3, 9],
-]);
+const lectureInput = tensor(lectureImage);
 
 describe('runCorrelateJs', () => {
   it("lecture 6×6 ⋆ vertical filter, pad 'valid': the lecture's 4×4 output", () => {
-    expect(toNested(runCorrelateJs(lectureInput, filters.vertical, { pad: 'valid' }))).to.deep.equal([
-      [-5, -4, 0, 8],
-      [-10, -2, 2, 3],
-      [0, -2, -4, -7],
-      [-3, -2, -3, -16],
-    ]);
+    expect(toNested(runCorrelateJs(lectureInput, filters.vertical, { pad: 'valid' }))).to.deep.equal(
+      lectureOutput,
+    );
   });
 
   it("pad 'same' (the default) keeps 6×6: the same numbers as correlate2d, corners from zero padding", () => {
@@ -32,6 +23,22 @@ describe('runCorrelateJs', () => {
     // top-left corner: only the window's bottom-right 2×2 lies on the image: 0·3 + (−2)·0 + 0·1 + (−1)·5
     expect(out.get(0, 0)).to.equal(-5);
   });
+
+  for (const [height, width, f, pad] of [
+    [9, 7, 3, 0],
+    [9, 7, 3, 1],
+    [5, 8, 3, 2],
+    [6, 6, 5, 2],
+    [4, 4, 1, 0],
+  ]) {
+    it(`matches correlate2d in float64: image ${height}×${width}, kernel ${f}×${f}, pad ${pad}`, () => {
+      const image = rand([height, width], 11 + height, -1, 1, 'float64');
+      const kernel = rand([f, f], 7 + f, -2, 2, 'float64');
+      expectClose(runCorrelateJs(image, kernel, { pad }), correlate2d(image, kernel, { pad }), {
+        absolute: 1e-12,
+      });
+    });
+  }
 
   it('a 5×5 kernel with pad 2 on a random 9×7 float32 image: correlate2d within float32 rounding', () => {
     const image = rand([9, 7], 3);

@@ -28,27 +28,7 @@ import {
   zeros,
 } from '../src/index';
 import { formatValue } from '../src/viz/figure';
-
-const lectureInput = [
-  [3, 0, 1, 2, 7, 4],
-  [1, 5, 8, 9, 3, 1],
-  [2, 7, 2, 5, 1, 3],
-  [0, 1, 3, 1, 7, 8],
-  [4, 2, 1, 6, 2, 8],
-  [2, 4, 5, 2, 3, 9],
-];
-const vertical = [
-  [1, 0, -1],
-  [1, 0, -1],
-  [1, 0, -1],
-];
-// the lecture's output, as printed in the seed
-const lectureOutput = [
-  [-5, -4, 0, 8],
-  [-10, -2, 2, 3],
-  [0, -2, -4, -7],
-  [-3, -2, -3, -16],
-];
+import { lectureImage, lectureOutput, verticalFilter } from './helpers/lectureExamples';
 
 /** The figure as the notebook receives it: JSON, read back. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -68,24 +48,24 @@ function evaluateHover(text: string): { sum: number; result: number; terms: stri
 
 describe('heatmap', () => {
   it('lecture 6×6 input: z is the matrix rows, row 0 on top, square cells', () => {
-    const fig = json(heatmap(lectureInput));
+    const fig = json(heatmap(lectureImage));
     expect(fig.data).to.have.length(1);
     expect(fig.data[0].type).to.equal('heatmap');
-    expect(fig.data[0].z).to.deep.equal(lectureInput);
+    expect(fig.data[0].z).to.deep.equal(lectureImage);
     expect(fig.layout.yaxis.autorange).to.equal('reversed');
     expect(fig.layout.yaxis.scaleanchor).to.equal('x');
     expect(fig.layout.yaxis.scaleratio).to.equal(1);
   });
 
   it('a tensor view gives the same z as nested rows (transposed view of the input)', () => {
-    const t = tensor(lectureInput).transpose(1, 0);
-    const expected = lectureInput[0].map((_, c) => lectureInput.map((row) => row[c]));
+    const t = tensor(lectureImage).transpose(1, 0);
+    const expected = lectureImage[0].map((_, c) => lectureImage.map((row) => row[c]));
     expect(json(heatmap(t)).data[0].z).to.deep.equal(expected);
   });
 
   it('6×6: the values are written in the cells', () => {
-    const trace = json(heatmap(lectureInput)).data[0];
-    expect(trace.text).to.deep.equal(lectureInput.map((row) => row.map(String)));
+    const trace = json(heatmap(lectureImage)).data[0];
+    expect(trace.text).to.deep.equal(lectureImage.map((row) => row.map(String)));
     expect(trace.texttemplate).to.equal('%{text}');
   });
 
@@ -95,7 +75,7 @@ describe('heatmap', () => {
     expect(plain).to.not.have.property('text');
     expect(plain).to.not.have.property('texttemplate');
     expect(json(heatmap(big, { showValues: true })).data[0].text[3][4]).to.equal('12');
-    expect(json(heatmap(lectureInput, { showValues: false })).data[0]).to.not.have.property('text');
+    expect(json(heatmap(lectureImage, { showValues: false })).data[0]).to.not.have.property('text');
   });
 
   it('13×13 is past the 12×12 limit for values', () => {
@@ -112,7 +92,7 @@ describe('heatmap', () => {
   });
 
   it('non-negative data: gray scale over the data range 0…9', () => {
-    const trace = json(heatmap(lectureInput)).data[0];
+    const trace = json(heatmap(lectureImage)).data[0];
     expect([trace.zmin, trace.zmax]).to.deep.equal([0, 9]);
     expect(trace.colorscale).to.deep.equal(GRAY_SCALE);
   });
@@ -351,10 +331,10 @@ describe('filterBank', () => {
   });
 
   it('one input channel: titled filter k, values written in 3×3 cells', () => {
-    const one = json(filterBank(tensor(vertical.map((row) => row.map((v) => [[v]])))));
+    const one = json(filterBank(tensor(verticalFilter.map((row) => row.map((v) => [[v]])))));
     expect(one.layout.annotations[0].text).to.equal('filter 0');
-    expect(one.data[0].z).to.deep.equal(vertical);
-    expect(one.data[0].text).to.deep.equal(vertical.map((row) => row.map(formatValue)));
+    expect(one.data[0].z).to.deep.equal(verticalFilter);
+    expect(one.data[0].text).to.deep.equal(verticalFilter.map((row) => row.map(formatValue)));
     expect(json(filterBank(zeros([1, 1, 1, 4]))).data).to.have.length(4);
   });
 
@@ -364,12 +344,12 @@ describe('filterBank', () => {
 });
 
 describe('sideBySide', () => {
-  const output = correlate2d(tensor(lectureInput), tensor(vertical));
+  const output = correlate2d(tensor(lectureImage), tensor(verticalFilter));
   const fig = json(
     sideBySide(
       [
-        { title: 'input', matrix: lectureInput },
-        { title: 'filter', matrix: vertical },
+        { title: 'input', matrix: lectureImage },
+        { title: 'filter', matrix: verticalFilter },
         { title: 'output', matrix: output },
       ],
       { between: ['*', '='] },
@@ -378,8 +358,8 @@ describe('sideBySide', () => {
 
   it('input * filter = output: three panels in a row with * and = between them', () => {
     expect(fig.data.map((t: { z: number[][] }) => t.z)).to.deep.equal([
-      lectureInput,
-      vertical,
+      lectureImage,
+      verticalFilter,
       lectureOutput,
     ]);
     const texts = fig.layout.annotations.map((a: { text: string }) => a.text);
@@ -417,13 +397,13 @@ describe('sideBySide', () => {
   });
 
   it('accepts ready figures as panels; rejects a wrong number of operators', () => {
-    const two = json(sideBySide([heatmap(vertical, { title: 'k' }), imageFigure([[0, 1]])]));
+    const two = json(sideBySide([heatmap(verticalFilter, { title: 'k' }), imageFigure([[0, 1]])]));
     expect(two.data.map((t: { type: string }) => t.type)).to.deep.equal(['heatmap', 'heatmap']);
     expect(two.data[1].xaxis).to.equal('x2');
     expect(two.layout.annotations[0].text).to.equal('k');
-    expect(() => sideBySide([{ matrix: vertical }, { matrix: vertical }], { between: ['*', '='] })).to.throw(
-      /sideBySide: between has 2 entries but 2 panels have 1 gaps/,
-    );
+    expect(() =>
+      sideBySide([{ matrix: verticalFilter }, { matrix: verticalFilter }], { between: ['*', '='] }),
+    ).to.throw(/sideBySide: between has 2 entries but 2 panels have 1 gaps/);
     expect(() => sideBySide([featureMaps(zeros([2, 2, 2]))])).to.throw(
       /panelGrid: panel 0 is a figure with its own subplots/,
     );
@@ -513,7 +493,7 @@ describe('trainingCurves', () => {
 
 describe('framesFigure', () => {
   const thresholds = [0, 2, 4, 6, 8];
-  const above = (t: number) => lectureInput.map((row) => row.map((v) => (v > t ? 1 : 0)));
+  const above = (t: number) => lectureImage.map((row) => row.map((v) => (v > t ? 1 : 0)));
   const frames = thresholds.map((t) => ({ name: t, matrix: above(t) }));
 
   it('5 thresholds: 5 frames named 0…8, each the thresholded image', () => {
@@ -588,7 +568,7 @@ describe('framesFigure', () => {
     const fig = json(
       framesFigure(
         [
-          { name: 'vertical', figure: heatmap(vertical, { title: 'vertical' }) },
+          { name: 'vertical', figure: heatmap(verticalFilter, { title: 'vertical' }) },
           {
             name: 'horizontal',
             figure: heatmap(
@@ -629,18 +609,18 @@ describe('framesFigure', () => {
 
 describe('convolutionHover', () => {
   it('lecture 6×6 * vertical filter: z is the lecture output', () => {
-    expect(json(convolutionHover(lectureInput, vertical)).data[0].z).to.deep.equal(lectureOutput);
+    expect(json(convolutionHover(lectureImage, verticalFilter)).data[0].z).to.deep.equal(lectureOutput);
   });
 
   it("the first output's hover text is the multiply-add that gives −5", () => {
-    const hover = json(convolutionHover(lectureInput, vertical)).data[0].customdata;
+    const hover = json(convolutionHover(lectureImage, verticalFilter)).data[0].customdata;
     expect(hover[0][0]).to.equal(
       '3×1 + 0×0 + 1×(−1)<br>+ 1×1 + 5×0 + 8×(−1)<br>+ 2×1 + 7×0 + 2×(−1)<br>= −5',
     );
   });
 
   it('every hover text sums to the value in its cell', () => {
-    const trace = json(convolutionHover(lectureInput, vertical)).data[0];
+    const trace = json(convolutionHover(lectureImage, verticalFilter)).data[0];
     trace.customdata.forEach((row: string[], yR: number) =>
       row.forEach((text, yC) => {
         const { sum, result, terms } = evaluateHover(text);
@@ -653,7 +633,7 @@ describe('convolutionHover', () => {
   });
 
   it('pad 1: the corner window reads zeros from the padding', () => {
-    const trace = json(convolutionHover(lectureInput, vertical, { pad: 1 })).data[0];
+    const trace = json(convolutionHover(lectureImage, verticalFilter, { pad: 1 })).data[0];
     expect(trace.z).to.have.length(6);
     const { terms, sum, result } = evaluateHover(trace.customdata[0][0]);
     expect(terms.slice(0, 4)).to.deep.equal(['0×1', '0×0', '0×(−1)', '0×1']);
@@ -664,7 +644,7 @@ describe('convolutionHover', () => {
   });
 
   it('stride 2: windows start at columns 0 and 2', () => {
-    const trace = json(convolutionHover(lectureInput, vertical, { stride: 2 })).data[0];
+    const trace = json(convolutionHover(lectureImage, verticalFilter, { stride: 2 })).data[0];
     expect(trace.z).to.deep.equal([
       [-5, 0],
       [0, -4],
@@ -673,7 +653,7 @@ describe('convolutionHover', () => {
   });
 
   it('bad input: a non-square kernel, a kernel larger than the image', () => {
-    expect(() => convolutionHover(lectureInput, [[1, 0]])).to.throw(
+    expect(() => convolutionHover(lectureImage, [[1, 0]])).to.throw(
       /convolutionHover: kernel must be square \(f,f\), got 1×2/,
     );
     expect(() =>
@@ -682,7 +662,7 @@ describe('convolutionHover', () => {
           [1, 2],
           [3, 4],
         ],
-        vertical,
+        verticalFilter,
       ),
     ).to.throw(/^convolutionHover: .*larger than the padded input/);
   });
@@ -754,10 +734,10 @@ describe('figures are plain JSON', () => {
     ['imageFigure large gray (PNG)', imageFigure(zeros([150, 150]))],
     ['featureMaps', featureMaps(zeros([3, 3, 2]))],
     ['filterBank', filterBank(W)],
-    ['sideBySide', sideBySide([{ matrix: lectureInput }, { matrix: vertical }], { between: ['*'] })],
+    ['sideBySide', sideBySide([{ matrix: lectureImage }, { matrix: verticalFilter }], { between: ['*'] })],
     ['trainingCurves', trainingCurves([{ cost: 1, accuracy: 0.5 }])],
     ['framesFigure', framesFigure([{ name: 'a', matrix: [[1]] }], { dropdown: true, play: true })],
-    ['convolutionHover', convolutionHover(lectureInput, vertical, { pad: 'same' })],
+    ['convolutionHover', convolutionHover(lectureImage, verticalFilter, { pad: 'same' })],
     ['confusionMatrix', confusionMatrix([0, 1], [1, 1], 2)],
     ['lineChart', lineChart([1, NaN, 3])],
   ];
@@ -770,8 +750,8 @@ describe('figures are plain JSON', () => {
 
 describe('describeFigure', () => {
   it('names the trace, its size, panels, frames and the title', () => {
-    expect(describeFigure(heatmap(lectureInput))).to.equal('Figure: heatmap 6×6');
-    expect(describeFigure(heatmap(vertical, { title: 'vertical' }))).to.equal(
+    expect(describeFigure(heatmap(lectureImage))).to.equal('Figure: heatmap 6×6');
+    expect(describeFigure(heatmap(verticalFilter, { title: 'vertical' }))).to.equal(
       'Figure: heatmap 3×3 — vertical',
     );
     expect(describeFigure(featureMaps(zeros([4, 4, 8])))).to.equal('Figure: 8 panels (heatmap 4×4)');
@@ -788,10 +768,10 @@ describe('describeFigure', () => {
 });
 
 describe('figureHtml', () => {
-  const fig = heatmap(vertical, { title: 'a </script> title' });
+  const fig = heatmap(verticalFilter, { title: 'a </script> title' });
 
   it('a div with a placeholder and a script that draws into that div', () => {
-    const html = figureHtml(heatmap(vertical, { title: 'edges & "lines"' }), { divId: 'fig-1' });
+    const html = figureHtml(heatmap(verticalFilter, { title: 'edges & "lines"' }), { divId: 'fig-1' });
     expect(html).to.match(/^<div id="fig-1" class="convlab-figure"/);
     expect(html).to.contain('var id = "fig-1"');
     expect(html).to.contain('Plotly.newPlot(el, figure)');
