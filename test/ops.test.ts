@@ -46,9 +46,12 @@ describe('ops (ndarray-ops for tensors)', () => {
           1, 3, -1,
         ]);
       });
-      it('comparisons store 1 or 0: gts(out, a, 0.5)', () => {
+      it('comparisons store 1 or 0: gts(out, a, 0.5), eq, neqs', () => {
         const out = ops.gts(zeros([4], dtype), tensor([0.2, 0.7, 0.5, 3], dtype), 0.5);
         expect(toNested(out)).to.deep.equal([0, 1, 0, 1]);
+        const same = ops.eq(zeros([3], dtype), tensor([1, 2, 3], dtype), tensor([1, 0, 3], dtype));
+        expect(toNested(same)).to.deep.equal([1, 0, 1]);
+        expect(toNested(ops.neqs(zeros([3], dtype), tensor([1, 2, 3], dtype), 2))).to.deep.equal([1, 0, 1]);
       });
       it('reductions on a contiguous tensor: sum, prod, sup, inf, norms, argmax, argmin', () => {
         const m = grid(dtype);

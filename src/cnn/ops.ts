@@ -110,7 +110,8 @@ function firstBest(name: 'argmax' | 'argmin'): (a: Numbers) => number[] {
  * - One argument: `neg`, `abs`, `sqrt`, `exp`, `log`, `round`, `floor`, `ceil` as `sqrt(out, a)`
  *   (out = √a) and `sqrteq(out)` (out = √out).
  * - Comparisons store 1 where true and 0 where false: `gt(out, a, b)` (a > b), `lt`, `geq`, `leq`,
- *   and `gts(out, a, s)` (a > s), `lts`, `geqs`, `leqs`.
+ *   `eq` (a = b), `neq` (a ≠ b), and `gts(out, a, s)` (a > s), `lts`, `geqs`, `leqs`, `eqs`, `neqs`.
+ *   (Here `eq` is the comparison, not the in-place ending of `addeq`.)
  * - Reductions, to a number: `sum`, `prod`, `sup` (the largest value), `inf` (the smallest),
  *   `norm1` (Σ|a|), `norm2` (√Σa²), `norm2squared` (Σa²), `norminf` (the largest |a|); `any` and
  *   `all` (is any / every element non-zero), `equals(a, b)` (is every element equal); `argmax` and
@@ -180,6 +181,10 @@ export const ops = Object.freeze({
   geqs: op<ScalarOp>('geqs', outAS),
   leq: op<BinaryOp>('leq', outAB),
   leqs: op<ScalarOp>('leqs', outAS),
+  eq: op<BinaryOp>('eq', outAB),
+  eqs: op<ScalarOp>('eqs', outAS),
+  neq: op<BinaryOp>('neq', outAB),
+  neqs: op<ScalarOp>('neqs', outAS),
 
   sum: op<Reduction>('sum', a),
   prod: op<Reduction>('prod', a),
