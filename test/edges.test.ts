@@ -211,34 +211,13 @@ describe("gradients, convention 'opencv' (cv2.Sobel: right − left, bottom − 
   it('orientation of the four edge directions: bright right 0°, bright below 90°, bright left 180°, bright above 270°', () => {
     const at = (image: number[][]) =>
       gradients(tensor(image, 'float64'), { convention: 'opencv' }).orientation.get(1, 1);
-    expect(
-      at([
-        [0, 0, 1],
-        [0, 0, 1],
-        [0, 0, 1],
-      ]),
-    ).to.equal(0);
-    expect(
-      at([
-        [0, 0, 0],
-        [0, 0, 0],
-        [1, 1, 1],
-      ]),
-    ).to.equal(90);
-    expect(
-      at([
-        [1, 0, 0],
-        [1, 0, 0],
-        [1, 0, 0],
-      ]),
-    ).to.equal(180);
-    expect(
-      at([
-        [1, 1, 1],
-        [0, 0, 0],
-        [0, 0, 0],
-      ]),
-    ).to.equal(270);
+    // 3×3 images, 1 in one column or one row and 0 elsewhere
+    const column = (c: number) => [0, 1, 2].map(() => [0, 1, 2].map((w) => (w === c ? 1 : 0)));
+    const row = (r: number) => [0, 1, 2].map((h) => [0, 1, 2].map(() => (h === r ? 1 : 0)));
+    expect(at(column(2)), 'bright right').to.equal(0);
+    expect(at(row(2)), 'bright below').to.equal(90);
+    expect(at(column(0)), 'bright left').to.equal(180);
+    expect(at(row(0)), 'bright above').to.equal(270);
   });
 });
 
