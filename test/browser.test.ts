@@ -7,27 +7,16 @@
  */
 import { expect } from 'chai';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
-import { BrowserContext, Page, chromium } from 'playwright-core';
+import { BrowserContext, Page } from 'playwright-core';
 import { exportHtml } from '../src/jupyter/exportHtml';
 import { requireJupyter } from '../src/jupyter/findJupyter';
 import { writeNotebook } from '../src/jupyter/notebookFormat';
 import { runNotebook } from '../src/jupyter/runNotebook';
 import { JupyterServer, startServer } from '../src/jupyter/server';
+import { blockOutsideRequests, chromiumMissing, launchChromium } from './helpers/chromium';
 import { newMark, repoRoot, scratchDir, waitForNoMarkedProcesses } from './jupyter/helpers';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const WELCOME = '00-welcome.ipynb';
 
 /** The parts of the classic Notebook's page global `Jupyter` the test reads. */
@@ -45,19 +34,6 @@ const isFigureOutput = (output: object) =>
     String((output as { data: Record<string, unknown> }).data['text/html'] ?? ''),
   );
 
-/** Lets the page reach only this machine; returns the URLs it tried to fetch from elsewhere. */
-async function blockOutsideRequests(page: Page): Promise<string[]> {
-  const blocked: string[] = [];
-  await page.route('**/*', (route) => {
-    const url = new URL(route.request().url());
-    if (url.protocol === 'file:' || url.protocol === 'data:' || url.hostname === '127.0.0.1')
-      return route.continue();
-    blocked.push(url.href);
-    return route.abort();
-  });
-  return blocked;
-}
-
 /** Plot divs on the page and how many of them Plotly has drawn (an svg.main-svg inside). */
 async function countFigures(page: Page): Promise<{ plots: number; drawn: number }> {
   return page.evaluate(() => {
@@ -71,8 +47,10 @@ describe('figures in a real browser (Chromium)', function () {
   const mark = newMark();
   let dir: string;
   let server: JupyterServer | undefined;
+  let browser: Awaited<ReturnType<typeof launchChromium>> | undefined;
   let context: BrowserContext | undefined;
-  let profile: string | undefined;
+  /** Requests to anywhere but this machine, blocked (the figures must draw offline). */
+  let blocked: string[] = [];
   /** How many figures the welcome notebook draws, from running it (not hard-coded). */
   let expectedFigures = 0;
 
@@ -81,10 +59,9 @@ describe('figures in a real browser (Chromium)', function () {
   before(async function () {
     // @jupyterlab/services logs each WebSocket it opens with console.debug: noise in a test report.
     console.debug = () => undefined;
-    if (!fs.existsSync(CHROMIUM)) {
-      console.log(
-        `  browser test skipped: ${CHROMIUM} is not installed (npm test installs it where apt works)`,
-      );
+    const missing = chromiumMissing();
+    if (missing) {
+      console.log(`  browser test skipped: ${missing}`);
       this.skip();
     }
     // A copy of the notebook in a scratch folder, so that the browser session can never save
@@ -94,20 +71,15 @@ describe('figures in a real browser (Chromium)', function () {
     fs.copyFileSync(path.join(repoRoot, 'notebooks', WELCOME), path.join(dir, 'notebooks', WELCOME));
     fs.symlinkSync(path.join(repoRoot, 'dist'), path.join(dir, 'dist'));
     server = await startServer({ rootDir: dir, app: 'notebook', env: { CONVLAB_TEST_MARK: mark } });
-    profile = fs.mkdtempSync(path.join(os.tmpdir(), 'convlab-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_FLAGS,
-      viewport: { width: 1200, height: 900 },
-    });
+    browser = await launchChromium();
+    context = browser.context;
+    blocked = await blockOutsideRequests(context);
   });
 
   after(async () => {
     console.debug = consoleDebug;
-    await context?.close();
+    await browser?.close();
     await server?.stop();
-    if (profile) fs.rmSync(profile, { recursive: true, force: true });
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
     expect(await waitForNoMarkedProcesses(mark), 'Jupyter or kernel processes left behind').to.deep.equal([]);
   });
@@ -126,7 +98,6 @@ describe('figures in a real browser (Chromium)', function () {
     writeNotebook(executed, run.notebook);
     const [html] = exportHtml(requireJupyter(), [executed], path.join(dir, 'html'));
     const page = await context!.newPage();
-    const blocked = await blockOutsideRequests(page);
     const requested: string[] = [];
     page.on('request', (request) => requested.push(request.url()));
     await page.goto(`file://${html}`);
@@ -151,7 +122,6 @@ describe('figures in a real browser (Chromium)', function () {
 
   it(`${WELCOME} opened in Jupyter Notebook: Run All draws every figure, no cell fails`, async () => {
     const page = await context!.newPage();
-    const blocked = await blockOutsideRequests(page);
     await page.goto(server!.browserUrl(`notebooks/${WELCOME}`));
     // The classic Notebook UI exposes `Jupyter`; wait until its kernel is connected and idle.
     await page.waitForFunction(

@@ -8,16 +8,19 @@
  * `npm test` makes .venv (JupyterLab 4, Notebook 7) and .venv/jupyterlab-plotly (the renderer,
  * found through JUPYTER_PATH only when a test asks for it). Skipped, with the reason printed, where
  * either or Chromium is missing. Screenshots go to build/frontends-*.png.
+ *
+ * The three front ends run side by side, each with its own server and browser: most of the time
+ * goes to waiting on kernels and pages, so together they take little longer than one.
  */
 import { KernelAPI } from '@jupyterlab/services';
 import { expect } from 'chai';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
-import { BrowserContext, Page, chromium } from 'playwright-core';
+import { Page } from 'playwright-core';
 import { JupyterInstall, inspectJupyter } from '../src/jupyter/findJupyter';
 import { readNotebook } from '../src/jupyter/notebookFormat';
 import { JupyterApp, JupyterServer, startServer } from '../src/jupyter/server';
+import { blockOutsideRequests, chromiumMissing, launchChromium } from './helpers/chromium';
 import {
   newMark,
   repoRoot,
@@ -26,7 +29,6 @@ import {
   writeCodeNotebook,
 } from './jupyter/helpers';
 
-const CHROMIUM = '/usr/bin/chromium';
 const VENV_JUPYTER = process.env.CONVLAB_LAB_JUPYTER ?? path.join(repoRoot, '.venv', 'bin', 'jupyter');
 /** A pip --prefix install of `plotly`: only its JupyterLab extension is used (see bootstrap.js). */
 const PLOTLY_RENDERER = path.join(repoRoot, '.venv', 'jupyterlab-plotly', 'share', 'jupyter');
@@ -182,150 +184,178 @@ function shot(page: Page, frontEnd: FrontEnd, what: string): Promise<Buffer> {
 
 const venvJupyter: JupyterInstall | undefined = inspectJupyter(VENV_JUPYTER);
 
-for (const frontEnd of FRONT_ENDS) {
-  describe(`the course in ${frontEnd.name} (Chromium)`, function () {
-    this.timeout(240_000);
-    const mark = newMark();
-    let dir: string;
-    let server: JupyterServer | undefined;
-    let context: BrowserContext | undefined;
-    let profile: string | undefined;
-    const consoleDebug = console.debug;
-
-    before(async function () {
-      console.debug = () => undefined; // @jupyterlab/services logs each WebSocket it opens
-      const missing = [
-        !fs.existsSync(CHROMIUM) && `${CHROMIUM}`,
-        !(venvJupyter?.apps.lab && venvJupyter.apps.notebook) &&
-          `JupyterLab 4 and Notebook 7 in ${VENV_JUPYTER}`,
-        frontEnd.plotlyRenderer && !fs.existsSync(PLOTLY_RENDERER) && `${PLOTLY_RENDERER}`,
-      ].filter(Boolean);
-      if (missing.length > 0) {
-        console.log(`  skipped: ${missing.join(', ')} not found (\`npm test\` installs them)`);
-        this.skip();
-      }
-      // Copies, so that saving in the browser never touches the committed sources.
-      dir = scratchDir('frontends');
-      fs.mkdirSync(path.join(dir, 'notebooks'));
-      for (const name of NOTEBOOKS)
-        fs.copyFileSync(path.join(repoRoot, 'notebooks', name), path.join(dir, 'notebooks', name));
-      fs.symlinkSync(path.join(repoRoot, 'dist'), path.join(dir, 'dist'));
-      fs.symlinkSync(path.join(repoRoot, 'data'), path.join(dir, 'data'));
-      writeCodeNotebook(path.join(dir, 'notebooks'), 'failing-check.ipynb', [
-        "import * as cl from '../dist';",
-        "cl.check('zeroPad keeps the size', cl.zeroPad(cl.tensor([[[[1], [2]], [[3], [4]]]]), 1).shape, [1, 2, 2, 1]);",
-      ]);
-      const settings = path.join(dir, 'lab-settings');
-      server = await startServer({
-        rootDir: dir,
-        app: frontEnd.app,
-        jupyter: venvJupyter,
-        kernelPaths: frontEnd.plotlyRenderer ? [PLOTLY_RENDERER] : [],
-        env: {
-          CONVLAB_TEST_MARK: mark,
-          // the browser session's settings and workspaces stay in the scratch folder
-          JUPYTERLAB_SETTINGS_DIR: settings,
-          JUPYTERLAB_WORKSPACES_DIR: path.join(dir, 'workspaces'),
-        },
-      });
-      profile = fs.mkdtempSync(path.join(os.tmpdir(), 'convlab-chromium-'));
-      context = await chromium.launchPersistentContext(profile, {
-        executablePath: CHROMIUM,
-        headless: true,
-        args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-        viewport: { width: 1280, height: 900 },
-      });
-      // Nothing from off this machine: the figures must draw offline.
-      await context.route('**/*', (route) =>
-        new URL(route.request().url()).hostname === '127.0.0.1' ? route.continue() : route.abort(),
-      );
-      await context.addInitScript(COUNT_INSERTED_FIGURES);
-    });
-
-    afterEach(async function () {
-      if (this.currentTest?.state !== 'failed' || !context) return;
-      for (const [i, page] of context.pages().entries()) await shot(page, frontEnd, `failed-${i}`);
-    });
-
-    after(async () => {
-      console.debug = consoleDebug;
-      await context?.close();
-      await server?.stop();
-      if (profile) fs.rmSync(profile, { recursive: true, force: true });
-      if (dir) fs.rmSync(dir, { recursive: true, force: true });
-      expect(await waitForNoMarkedProcesses(mark), 'processes left behind').to.deep.equal([]);
-    });
-
-    for (const name of NOTEBOOKS) {
-      it(`${name}: Run All draws every figure; after re-running the first figure's cell, save and reload, they all draw again`, async () => {
-        const page = await context!.newPage();
-        await openNotebook(page, server!, name);
-        expect(await loadedExtensions(page)).to.satisfy((names: string[]) =>
-          frontEnd.plotlyRenderer
-            ? names.includes('jupyterlab-plotly')
-            : !names.includes('jupyterlab-plotly'),
-        );
-        await runAll(page);
-        await waitForAllRun(page, 180_000);
-        await save(page, path.join(dir, 'notebooks', name));
-        const saved = savedFigures(path.join(dir, 'notebooks', name));
-        expect(saved.figures, 'figures in the saved notebook').to.be.at.least(1);
-        expect(saved.pngs, 'PNG copies of figures in the saved notebook').to.equal(0);
-        await waitForDrawn(page, saved.figures);
-        expect(await countFigures(page)).to.deep.equal({ figures: saved.figures, drawn: saved.figures });
-        expect(
-          await page.locator('.jp-OutputArea-output[data-mime-type$="error"]').count(),
-          'errors',
-        ).to.equal(0);
-        await shot(page, frontEnd, name.slice(0, 3));
-
-        if (name.startsWith('13')) {
-          const inserted = await page.evaluate(
-            () => (window as unknown as { convlabFiguresInserted: number }).convlabFiguresInserted,
-          );
-          // each update of the live training curve replaces its figure with a new one
-          expect(inserted, 'figures inserted, counting live updates').to.be.greaterThan(saved.figures + 1);
-        }
-        if (name.startsWith('03b')) await moveASlider(page);
-
-        // The first figure's cell again (plotly.js must not travel once per kernel), save, reload.
-        const firstFigureCell = page
-          .locator('.jp-CodeCell', { has: page.locator('.convlab-figure') })
-          .first();
-        await firstFigureCell.locator('.jp-InputArea-prompt').click();
-        await page.keyboard.press('Shift+Enter');
-        await waitForAllRun(page, 60_000);
-        await save(page, path.join(dir, 'notebooks', name));
-        await page.reload();
-        await page.locator('.jp-Notebook .jp-Cell').first().waitFor({ timeout: 60_000 });
-        await waitForDrawn(page, saved.figures);
-        expect(await countFigures(page)).to.deep.equal({ figures: saved.figures, drawn: saved.figures });
-        await shot(page, frontEnd, `${name.slice(0, 3)}-reloaded`);
-        await page.close();
-        await Promise.all(
-          (await KernelAPI.listRunning(server!.settings)).map((k) =>
-            KernelAPI.shutdownKernel(k.id, server!.settings),
-          ),
-        );
-      });
-    }
-
-    it('a failing check shows one line, without a stack', async () => {
-      const page = await context!.newPage();
-      await openNotebook(page, server!, 'failing-check.ipynb');
-      await runAll(page);
-      const error = page.locator(
-        '.jp-OutputArea-output[data-mime-type$="stderr"], .jp-OutputArea-output[data-mime-type$="error"]',
-      );
-      await error.first().waitFor({ timeout: 60_000 });
-      const text = (await error.allInnerTexts()).join('\n').trim();
-      expect(text).to.match(/^✗ zeroPad keeps the size: /);
-      expect(text.split('\n').length, text).to.equal(1);
-      await shot(page, frontEnd, 'failing-check');
-      await page.close();
-    });
-  });
+/** One front end, its own Jupyter server (a scratch copy of the notebooks) and its own Chromium. */
+interface Session {
+  frontEnd: FrontEnd;
+  mark: string;
+  dir: string;
+  server?: JupyterServer;
+  browser?: Awaited<ReturnType<typeof launchChromium>>;
 }
+
+/** Why a front end cannot be tested here, or undefined. */
+function missingFor(frontEnd: FrontEnd): string | undefined {
+  const missing = [
+    chromiumMissing(),
+    !(venvJupyter?.apps.lab && venvJupyter.apps.notebook) &&
+      `JupyterLab 4 and Notebook 7 are not in ${VENV_JUPYTER} (npm test installs them)`,
+    frontEnd.plotlyRenderer &&
+      !fs.existsSync(PLOTLY_RENDERER) &&
+      `${PLOTLY_RENDERER} is missing (npm test installs it)`,
+  ].filter(Boolean);
+  return missing.length > 0 ? missing.join('; ') : undefined;
+}
+
+async function startSession(frontEnd: FrontEnd): Promise<Session> {
+  // Copies, so that saving in the browser never touches the committed sources.
+  const session: Session = { frontEnd, mark: newMark(), dir: scratchDir('frontends') };
+  const { dir } = session;
+  fs.mkdirSync(path.join(dir, 'notebooks'));
+  for (const name of NOTEBOOKS)
+    fs.copyFileSync(path.join(repoRoot, 'notebooks', name), path.join(dir, 'notebooks', name));
+  fs.symlinkSync(path.join(repoRoot, 'dist'), path.join(dir, 'dist'));
+  fs.symlinkSync(path.join(repoRoot, 'data'), path.join(dir, 'data'));
+  writeCodeNotebook(path.join(dir, 'notebooks'), 'failing-check.ipynb', [
+    "import * as cl from '../dist';",
+    "cl.check('zeroPad keeps the size', cl.zeroPad(cl.tensor([[[[1], [2]], [[3], [4]]]]), 1).shape, [1, 2, 2, 1]);",
+  ]);
+  session.server = await startServer({
+    rootDir: dir,
+    app: frontEnd.app,
+    jupyter: venvJupyter,
+    kernelPaths: frontEnd.plotlyRenderer ? [PLOTLY_RENDERER] : [],
+    env: {
+      CONVLAB_TEST_MARK: session.mark,
+      // the browser session's settings and workspaces stay in the scratch folder
+      JUPYTERLAB_SETTINGS_DIR: path.join(dir, 'lab-settings'),
+      JUPYTERLAB_WORKSPACES_DIR: path.join(dir, 'workspaces'),
+    },
+  });
+  session.browser = await launchChromium({ width: 1280, height: 900 });
+  // Nothing from off this machine: the figures must draw offline.
+  await blockOutsideRequests(session.browser.context);
+  await session.browser.context.addInitScript(COUNT_INSERTED_FIGURES);
+  return session;
+}
+
+async function stopSession(session: Session): Promise<string[]> {
+  await session.browser?.close();
+  await session.server?.stop();
+  fs.rmSync(session.dir, { recursive: true, force: true });
+  return (await waitForNoMarkedProcesses(session.mark)).map((p) => `${session.frontEnd.name}: ${p.command}`);
+}
+
+/**
+ * Runs a check in every front end at once (they wait on kernels and pages more than on the CPU),
+ * and fails naming each front end that failed, with a screenshot of its pages.
+ */
+async function inEachFrontEnd(
+  sessions: Session[],
+  check: (session: Session) => Promise<void>,
+): Promise<void> {
+  const results = await Promise.allSettled(sessions.map(check));
+  const failures: string[] = [];
+  for (const [i, result] of results.entries()) {
+    if (result.status === 'fulfilled') continue;
+    const { frontEnd, browser } = sessions[i];
+    for (const [j, page] of (browser?.context.pages() ?? []).entries())
+      await shot(page, frontEnd, `failed-${j}`).catch(() => undefined);
+    failures.push(`${frontEnd.name}: ${(result.reason as Error).message ?? result.reason}`);
+  }
+  if (failures.length > 0) expect.fail(failures.join('\n\n'));
+}
+
+/** Run All, every figure drew, then re-run the first figure's cell, save, reload: all draw again. */
+async function checkNotebook({ frontEnd, dir, server, browser }: Session, name: string): Promise<void> {
+  const file = path.join(dir, 'notebooks', name);
+  const page = await browser!.context.newPage();
+  await openNotebook(page, server!, name);
+  expect(await loadedExtensions(page)).to.satisfy((names: string[]) =>
+    frontEnd.plotlyRenderer ? names.includes('jupyterlab-plotly') : !names.includes('jupyterlab-plotly'),
+  );
+  await runAll(page);
+  await waitForAllRun(page, 300_000);
+  await save(page, file);
+  const saved = savedFigures(file);
+  expect(saved.figures, 'figures in the saved notebook').to.be.at.least(1);
+  expect(saved.pngs, 'PNG copies of figures in the saved notebook').to.equal(0);
+  await waitForDrawn(page, saved.figures);
+  expect(await countFigures(page)).to.deep.equal({ figures: saved.figures, drawn: saved.figures });
+  expect(await page.locator('.jp-OutputArea-output[data-mime-type$="error"]').count(), 'errors').to.equal(0);
+  await shot(page, frontEnd, name.slice(0, 3));
+
+  if (name.startsWith('13')) {
+    const inserted = await page.evaluate(
+      () => (window as unknown as { convlabFiguresInserted: number }).convlabFiguresInserted,
+    );
+    // each update of the live training curve replaces its figure with a new one
+    expect(inserted, 'figures inserted, counting live updates').to.be.greaterThan(saved.figures + 1);
+  }
+  if (name.startsWith('03b')) await moveASlider(page);
+
+  // The first figure's cell again (plotly.js must not travel once per kernel), save, reload.
+  const firstFigureCell = page.locator('.jp-CodeCell', { has: page.locator('.convlab-figure') }).first();
+  await firstFigureCell.locator('.jp-InputArea-prompt').click();
+  await page.keyboard.press('Shift+Enter');
+  await waitForAllRun(page, 60_000);
+  await save(page, file);
+  await page.reload();
+  await page.locator('.jp-Notebook .jp-Cell').first().waitFor({ timeout: 60_000 });
+  await waitForDrawn(page, saved.figures);
+  expect(await countFigures(page)).to.deep.equal({ figures: saved.figures, drawn: saved.figures });
+  await shot(page, frontEnd, `${name.slice(0, 3)}-reloaded`);
+  await page.close();
+  const kernels = await KernelAPI.listRunning(server!.settings);
+  await Promise.all(kernels.map((k) => KernelAPI.shutdownKernel(k.id, server!.settings)));
+}
+
+async function checkFailingCheck({ frontEnd, server, browser }: Session): Promise<void> {
+  const page = await browser!.context.newPage();
+  await openNotebook(page, server!, 'failing-check.ipynb');
+  await runAll(page);
+  const error = page.locator(
+    '.jp-OutputArea-output[data-mime-type$="stderr"], .jp-OutputArea-output[data-mime-type$="error"]',
+  );
+  await error.first().waitFor({ timeout: 60_000 });
+  const text = (await error.allInnerTexts()).join('\n').trim();
+  expect(text).to.match(/^✗ zeroPad keeps the size: /);
+  expect(text.split('\n').length, text).to.equal(1);
+  await shot(page, frontEnd, 'failing-check');
+  await page.close();
+}
+
+describe(`the course in ${FRONT_ENDS.map((f) => f.name).join(', ')} (Chromium)`, function () {
+  this.timeout(420_000);
+  let sessions: Session[] = [];
+  const consoleDebug = console.debug;
+
+  before(async function () {
+    console.debug = () => undefined; // @jupyterlab/services logs each WebSocket it opens
+    const missing = FRONT_ENDS.map(missingFor).find(Boolean);
+    if (missing) {
+      console.log(`  skipped: ${missing}`);
+      this.skip();
+    }
+    const started = await Promise.allSettled(FRONT_ENDS.map(startSession));
+    sessions = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+    const failed = started.find((s) => s.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+  });
+
+  after(async () => {
+    console.debug = consoleDebug;
+    const leftBehind = (await Promise.all(sessions.map(stopSession))).flat();
+    expect(leftBehind, 'processes left behind').to.deep.equal([]);
+  });
+
+  for (const name of NOTEBOOKS) {
+    it(`${name} in each: Run All draws every figure; after re-running the first figure's cell, save and reload, they all draw again`, () =>
+      inEachFrontEnd(sessions, (session) => checkNotebook(session, name)));
+  }
+
+  it('in each: a failing check shows one line, without a stack', () =>
+    inEachFrontEnd(sessions, checkFailingCheck));
+});
 
 /** Moves 03b's first frame slider with the mouse and checks that the figure changed. */
 async function moveASlider(page: Page): Promise<void> {

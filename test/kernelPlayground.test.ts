@@ -5,7 +5,6 @@
  * where /usr/bin/chromium exists — in a real browser, typing into it.
  */
 import { expect } from 'chai';
-import * as fs from 'fs';
 import {
   correlate2d,
   CORRELATE_JS,
@@ -22,6 +21,7 @@ import {
   zeros,
 } from '../src/index';
 import { expectClose } from './helpers/close';
+import { chromiumMissing, launchChromium } from './helpers/chromium';
 
 /** The JSON settings object the widget's script starts from. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -134,32 +134,26 @@ describe('showHtml()', () => {
   });
 });
 
-const CHROMIUM = '/usr/bin/chromium';
-
 describe('kernelPlayground() in a browser (chromium)', function () {
   this.timeout(60000);
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  let browser: any;
+  let browser: Awaited<ReturnType<typeof launchChromium>> | undefined;
   before(async function () {
-    if (!fs.existsSync(CHROMIUM)) {
-      console.warn(
-        `  ${CHROMIUM} not found: the browser test is skipped (npm test installs it where apt can)`,
-      );
+    const missing = chromiumMissing();
+    if (missing) {
+      console.warn(`  the browser test is skipped: ${missing}`);
       this.skip();
     }
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { chromium } = require('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
+    browser = await launchChromium();
   });
   after(async () => {
-    if (browser) await browser.close();
+    await browser?.close();
   });
 
   it('draws image ⋆ kernel, redraws as a value is typed, fills a preset, and flags a non-number', async () => {
     const image = tensor(
       Array.from({ length: 8 }, (_, r) => Array.from({ length: 9 }, (_, c) => ((r * 7 + c * 3) % 5) / 4)),
     );
-    const page = await browser.newPage();
+    const page = await browser!.context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e: Error) => errors.push(e.message));
     await page.setContent(
