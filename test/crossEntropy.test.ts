@@ -1,4 +1,4 @@
-/** crossEntropy, softmaxCrossEntropyBackward, argmax, accuracy: values by hand, gradient check, bad labels. */
+/** crossEntropy, the softmaxCrossEntropy loss and its fused gradient, argmax, accuracy: values by hand, gradient check, bad labels. */
 import { expect } from 'chai';
 import {
   accuracy,
@@ -7,6 +7,7 @@ import {
   randn,
   softmax,
   softmaxBackward,
+  softmaxCrossEntropy,
   softmaxCrossEntropyBackward,
   tensor,
   toNested,
@@ -137,5 +138,36 @@ describe('argmax and accuracy', () => {
     const dZ = softmaxCrossEntropyBackward(tensor([[0.25, 0.75]]), [1]);
     expect(dZ.data).to.be.instanceOf(Float32Array);
     expect(toNested(dZ)).to.deep.equal([[0.25, -0.25]]);
+  });
+});
+
+describe('softmaxCrossEntropy: the loss node (scores in, cost out, ∂J/∂scores back)', () => {
+  const z = randn([5, 4], 33, 2, 'float64');
+  const labels = [3, 0, 1, 1, 2];
+
+  it('forward gives J = crossEntropy(softmax(z)) and the probabilities softmax(z)', () => {
+    const { cost, probabilities } = softmaxCrossEntropy().forward(z, labels);
+    expect(cost).to.equal(crossEntropy(softmax(z), labels));
+    expectClose(probabilities, softmax(z), { absolute: 0 });
+  });
+
+  it('backward is the fused gradient and matches centred differences of J(z), 5 rows × 4 classes', () => {
+    const loss = softmaxCrossEntropy();
+    loss.forward(z, labels);
+    const dZ = loss.backward();
+    expectClose(dZ, softmaxCrossEntropyBackward(softmax(z), labels), { absolute: 0 });
+    const numeric = numericalGradient(() => softmaxCrossEntropy().forward(z, labels).cost, z);
+    expectGradientClose(dZ, numeric, 'dZ');
+  });
+
+  it('backward before forward throws naming softmaxCrossEntropy; bad labels name crossEntropy', () => {
+    expect(() => softmaxCrossEntropy().backward()).to.throw(
+      Error,
+      'softmaxCrossEntropy: no forward pass to go back through; call forward first',
+    );
+    expect(() => softmaxCrossEntropy().forward(z, [0, 1])).to.throw(
+      Error,
+      'crossEntropy: got 2 labels for 5 examples',
+    );
   });
 });

@@ -2,6 +2,7 @@
 import { expect } from 'chai';
 import {
   buildLayer,
+  buildLayers,
   conv2d,
   dense,
   Layer,
@@ -210,17 +211,60 @@ describe('built layers: backward against centred differences (float64)', () => {
       }
     });
   });
+});
 
-  it('skipSoftmax passes ∂J/∂Z straight to the layer’s weights (the combined cross-entropy gradient)', () => {
-    const layer = build(layers.dense({ units: 3, activation: 'softmax' }), [4]);
-    const x = randn([2, 4], 1, 1, 'float64');
-    layer.forward(x);
-    const dZ = randn([2, 3], 2, 1, 'float64');
-    const dX = layer.backward(dZ, { skipSoftmax: true });
-    // the same weights (same seed, same init) without the softmax
-    const linear = build(layers.dense({ units: 3 }), [4]);
-    linear.forward(x);
-    expectClose(linear.backward(dZ), dX, { absolute: 1e-15 });
-    expectClose(linear.parameters[0].grad!, layer.parameters[0].grad!, { absolute: 1e-15 });
+describe('a layer is forward, backward, parameters (plus a name and output shape)', () => {
+  it('every built layer has exactly name, outputShape, parameters, forward, backward', () => {
+    const specs: LayerSpec[] = [
+      layers.conv2d({ filters: 2, size: 3, activation: 'relu' }),
+      layers.maxPool({ size: 2 }),
+      layers.relu(),
+      layers.flatten(),
+      layers.dense({ units: 3, activation: 'softmax' }),
+      layers.softmax(),
+    ];
+    for (const spec of specs) {
+      const layer = build(spec, [4, 4, 2]);
+      expect(Object.keys(layer).sort(), spec.type).to.deep.equal(
+        ['backward', 'forward', 'name', 'outputShape', 'parameters'].sort(),
+      );
+    }
+  });
+
+  it('activations are layers: conv2d with relu builds [conv2d, relu], and buildLayer chains them', () => {
+    const spec = layers.conv2d({ filters: 3, size: 3, activation: 'relu' });
+    const context = { name: 'CONV1', rng: seededRandom(4), dtype: 'float64' as const };
+    const [conv, activation] = buildLayers(spec, [5, 5, 2], context);
+    expect(buildLayers(spec, [5, 5, 2], context)).to.have.length(2);
+    expect(conv.parameters.map((p) => p.name)).to.deep.equal(['CONV1.W', 'CONV1.b']);
+    expect(activation.parameters).to.deep.equal([]);
+    const x = randn([2, 5, 5, 2], 5, 1, 'float64');
+    const z = conv.forward(x);
+    expectClose(activation.forward(z), relu(z), { absolute: 0 });
+    expect(buildLayers(layers.conv2d({ filters: 3, size: 3 }), [5, 5, 2], context)).to.have.length(1);
+    expect(buildLayers(layers.dense({ units: 3, activation: 'softmax' }), [4], context)).to.have.length(2);
+  });
+
+  it('backward of the chain = the layers’ backward in reverse order', () => {
+    const chained = build(layers.dense({ units: 3, activation: 'relu' }), [4], 7);
+    const [linear, activation] = buildLayers(layers.dense({ units: 3, activation: 'relu' }), [4], {
+      name: 'L',
+      rng: seededRandom(7),
+      dtype: 'float64',
+    });
+    const x = randn([2, 4], 8, 1, 'float64');
+    const R = randn([2, 3], 9, 1, 'float64');
+    chained.forward(x);
+    activation.forward(linear.forward(x));
+    expectClose(chained.backward(R), linear.backward(activation.backward(R)), { absolute: 0 });
+    expectClose(chained.parameters[0].grad!, linear.parameters[0].grad!, { absolute: 0 });
+  });
+
+  it('backward before forward on a conv’s relu still names layers.conv2d', () => {
+    const layer = build(layers.conv2d({ filters: 2, size: 3, activation: 'relu' }), [4, 4, 1]);
+    expect(() => layer.backward(randn([1, 2, 2, 2], 1, 1, 'float64'))).to.throw(
+      Error,
+      'layers.conv2d: layer L has no forward pass to go back through; call forward first',
+    );
   });
 });

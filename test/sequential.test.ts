@@ -191,6 +191,15 @@ describe('model.backward: the gradient of J with respect to every parameter (flo
       .forEach((p, i) => expectGradientClose(analytic[i], numericalGradient(J, p.value), p.name));
   });
 
+  it('backward with labels that do not fit the batch throws naming model.backward', () => {
+    model.forward(x);
+    expect(() => model.backward([0, 1])).to.throw(Error, 'model.backward: got 2 labels for 3 examples');
+    expect(() => model.backward([0, 1, 4])).to.throw(
+      Error,
+      'model.backward: label 4 at index 2 is not a class number 0…3 (K=4 classes)',
+    );
+  });
+
   it('backward before forward, or after predict, throws naming model.backward', () => {
     const fresh = barsModel();
     expect(() => fresh.backward([0])).to.throw(Error, /^model.backward: call forward first/);
@@ -260,6 +269,35 @@ describe('model.fit', () => {
       'e2:3',
     ]);
     history.epochs.forEach((e, i) => expect(e.learningRate).to.be.closeTo(0.1 * 0.1 ** i, 1e-15));
+  });
+
+  it('one fit step is forward, the loss, backward(labels), one optimizer step: the same costs and weights by hand', () => {
+    const fitted = barsModel(2);
+    const byHand = barsModel(2);
+    const optimizer = sgd({ learningRate: 0.1, momentum: 0.9 });
+    const history = fitted.fit(train.x, train.labels, {
+      epochs: 3,
+      batchSize: 90,
+      shuffle: false,
+      optimizer: sgd({ learningRate: 0.1, momentum: 0.9 }),
+    });
+    const costs = [0, 1, 2].map(() => {
+      const cost = crossEntropy(byHand.forward(train.x), train.labels);
+      byHand.backward(train.labels, { inputGradient: false });
+      optimizer.step(byHand.parameters());
+      return cost;
+    });
+    expect(history.batches.map((r) => r.cost)).to.deep.equal(costs);
+    byHand
+      .parameters()
+      .forEach((p, i) => expectClose(fitted.parameters()[i].value, p.value, { absolute: 0 }));
+  });
+
+  it('after fit, backward needs a forward pass of its own (the layers remember training batches)', () => {
+    const model = barsModel();
+    model.forward(train.x.hi(4));
+    model.fit(train.x, train.labels, { epochs: 1, batchSize: 30, optimizer: sgd({ learningRate: 0.1 }) });
+    expect(() => model.backward([0, 1, 2, 0])).to.throw(Error, /^model.backward: call forward first/);
   });
 
   it('stops with an Error naming model.fit when the cost blows up (learning rate far too high)', () => {

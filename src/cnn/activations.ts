@@ -65,8 +65,8 @@ export function softmax(z: Tensor): Tensor {
 
 /**
  * Gradient of softmax for any upstream gradient dA (same shape as the probabilities a):
- * dZ_k = a_k (dA_k − Σ_j dA_j a_j) along the last axis. When the cost is cross-entropy the model
- * skips this and uses the simpler combined gradient (see `softmaxCrossEntropyBackward`).
+ * dZ_k = a_k (dA_k − Σ_j dA_j a_j) along the last axis. When the cost is cross-entropy, training uses
+ * the simpler fused gradient of the loss instead (see `softmaxCrossEntropy`).
  */
 export function softmaxBackward(dA: Tensor, a: Tensor): Tensor {
   const fn = 'softmaxBackward';

@@ -1,4 +1,4 @@
-import { allocate, checkTensor, contiguous, dtypeOf, fromData, Tensor } from './tensor';
+import { checkTensor, contiguous, Tensor } from './tensor';
 import { ConvlabError } from './convlabError';
 
 /** Class labels, one per example: integers 0 … K−1. */
@@ -33,7 +33,8 @@ export function checkLabels(fn: string, labels: unknown, m: number, K: number): 
   return list;
 }
 
-function checkProbs(fn: string, probs: Tensor): [number, number] {
+/** Checks (m,K) probabilities (or scores) and returns [m, K]; `fn` names the public function in the message. */
+export function checkProbs(fn: string, probs: Tensor): [number, number] {
   checkTensor(fn, 'probs', probs, [2]);
   const [m, K] = probs.shape;
   if (m === 0 || K === 0) throw new ConvlabError(fn, 'probs is empty', { probs: probs.shape });
@@ -52,21 +53,6 @@ export function crossEntropy(probs: Tensor, labels: Labels): number {
   let sum = 0;
   for (let i = 0; i < m; i++) sum -= Math.log(Math.max(p[i * K + labels[i]], MIN_PROBABILITY));
   return sum / m;
-}
-
-/**
- * ∂J/∂Z for softmax followed by cross-entropy, Z being the scores softmax was given:
- * (probs − onehot(labels))/m. The two Jacobians multiply out to this, so the model never divides by p.
- */
-export function softmaxCrossEntropyBackward(probs: Tensor, labels: Labels): Tensor {
-  const fn = 'softmaxCrossEntropyBackward';
-  const [m, K] = checkProbs(fn, probs);
-  checkLabels(fn, labels, m, K);
-  const p = contiguous(probs).data;
-  const dZ = allocate(dtypeOf(probs), m * K);
-  for (let i = 0; i < m * K; i++) dZ[i] = p[i] / m;
-  for (let i = 0; i < m; i++) dZ[i * K + labels[i]] -= 1 / m;
-  return fromData(dZ, [m, K]);
 }
 
 /** The class with the highest probability in each row of (m,K) scores or probabilities. */

@@ -1,7 +1,10 @@
-import { accuracy, checkLabels, crossEntropy, Labels, softmaxCrossEntropyBackward } from './crossEntropy';
-import { buildLayer, Layer, layers as layerFactories, LayerSpec } from './layers';
+import { accuracy, checkLabels, crossEntropy, Labels } from './crossEntropy';
+import { chain, Layer } from './layer';
+import { buildLayers } from './buildLayers';
+import { layers as layerFactories, LayerSpec } from './layers';
 import { Optimizer, Parameter } from './optimizers';
 import { seededRandom } from './random';
+import { softmaxCrossEntropy } from './softmaxCrossEntropy';
 import {
   allocate,
   checkTensor,
@@ -97,8 +100,8 @@ export interface Model {
   forward(x: Tensor): Tensor;
   /**
    * Back through every layer after a forward pass, filling each parameter's `grad`. Given labels, J is the mean
-   * cross-entropy and the model must end in softmax; given a tensor, it is ∂J/∂output for any J. Returns ∂J/∂x;
-   * with `{ inputGradient: false }` it skips that last gradient (training never uses it) and returns null.
+   * cross-entropy and the model must end in softmax; given a tensor, it is ∂J/∂output for any J. Returns ∂J/∂x,
+   * or null with `{ inputGradient: false }` (training never uses it).
    */
   backward(target: Labels | Tensor): Tensor;
   backward(target: Labels | Tensor, options: { inputGradient: boolean }): Tensor | null;
@@ -149,29 +152,42 @@ function formatShape(shape: readonly number[]): string {
   return `(${shape.join(', ')})`;
 }
 
+/** Whether a spec's output is a softmax: a classifier's last layer, whose softmax trains inside the loss. */
+function endsInSoftmax(spec: LayerSpec): boolean {
+  return spec.type === 'softmax' || ('activation' in spec.config && spec.config.activation === 'softmax');
+}
+
 class SequentialModel implements Model {
+  /** One per spec, as the summary lists them (a conv2d with relu is one layer: the two chained). */
   readonly layers: Layer[];
   readonly outputShape: number[];
-  private lastOutput: Tensor | null = null;
-  private lastWasSingle = false;
+  /** The layers one by one up to the scores: all of them unless the model ends in softmax. */
+  private readonly toScores: Layer[];
+  /** The final softmax, when there is one; in training the loss stands in for it. */
+  private readonly finalSoftmax: Layer | null;
+  private readonly loss = softmaxCrossEntropy();
+  /** The last forward pass's scores (the final softmax's input), for backward. */
+  private last: { scores: Tensor; single: boolean } | null = null;
 
   constructor(
     readonly inputShape: number[],
-    specs: LayerSpec[],
+    private readonly specs: LayerSpec[],
     readonly dtype: DType,
     seed: number,
   ) {
     const rng = seededRandom(seed);
     this.layers = [];
+    const parts: Layer[] = [];
     let shape = inputShape;
     let l = 0;
     for (const [index, spec] of specs.entries()) {
       if (spec.type === 'conv2d' || spec.type === 'dense') l++;
       const name = spec.config.name ?? defaultName(spec, l);
       try {
-        const layer = buildLayer(spec, shape, { name, rng, dtype });
-        this.layers.push(layer);
-        shape = layer.outputShape;
+        const built = buildLayers(spec, shape, { name, rng, dtype });
+        this.layers.push(built.length === 1 ? built[0] : chain(name, built));
+        parts.push(...built);
+        shape = built[built.length - 1].outputShape;
       } catch (e) {
         if (!(e instanceof ConvlabError)) throw e;
         throw new ConvlabError(
@@ -183,6 +199,8 @@ class SequentialModel implements Model {
       }
     }
     this.outputShape = shape;
+    this.finalSoftmax = endsInSoftmax(specs[specs.length - 1]) ? parts.pop()! : null;
+    this.toScores = parts;
   }
 
   /** Checks x against the input shape; returns a batch in the model's dtype and whether x was one example. */
@@ -202,12 +220,15 @@ class SequentialModel implements Model {
     return { batch, single };
   }
 
+  private scores(batch: Tensor): Tensor {
+    return this.toScores.reduce((a, layer) => layer.forward(a), batch);
+  }
+
   forward(x: Tensor): Tensor {
     const { batch, single } = this.asBatch('model.forward', x);
-    let a = batch;
-    for (const layer of this.layers) a = layer.forward(a);
-    this.lastOutput = a;
-    this.lastWasSingle = single;
+    const scores = this.scores(batch);
+    const a = this.finalSoftmax ? this.finalSoftmax.forward(scores) : scores;
+    this.last = { scores, single };
     return single ? fromData(contiguous(a).data, this.outputShape) : a;
   }
 
@@ -215,44 +236,41 @@ class SequentialModel implements Model {
   backward(target: Labels | Tensor, options: { inputGradient: boolean }): Tensor | null;
   backward(target: Labels | Tensor, { inputGradient = true } = {}): Tensor | null {
     const fn = 'model.backward';
-    const output = this.lastOutput;
-    if (!output)
-      throw new ConvlabError(fn, 'call forward first; there is no forward pass to go back through');
-    const last = this.layers.length - 1;
+    const last = this.last;
+    if (!last) throw new ConvlabError(fn, 'call forward first; there is no forward pass to go back through');
+    const m = last.scores.shape[0];
     let grad: Tensor;
-    let start = last;
     if (Array.isArray(target) || ArrayBuffer.isView(target)) {
       this.checkClassifier(fn);
-      grad = this.layers[last].backward(softmaxCrossEntropyBackward(output, target as Labels), {
-        skipSoftmax: true,
-      });
-      start = last - 1;
+      checkLabels(fn, target, m, this.outputShape[0]);
+      this.loss.forward(last.scores, target as Labels);
+      grad = this.loss.backward();
     } else {
       checkTensor(fn, 'target', target);
       const t = target as Tensor;
-      const expected = this.lastWasSingle ? this.outputShape : output.shape;
+      const expected = last.single ? this.outputShape : [m, ...this.outputShape];
       if (t.dimension !== expected.length || t.shape.some((d, i) => d !== expected[i])) {
         throw new ConvlabError(
           fn,
           `the gradient has shape ${shapeString(t.shape)} but the output has shape ${shapeString(expected)}`,
         );
       }
-      grad = fromData(copy(t, this.dtype).data, output.shape);
+      grad = fromData(copy(t, this.dtype).data, [m, ...this.outputShape]);
+      if (this.finalSoftmax) grad = this.finalSoftmax.backward(grad);
     }
-    const first = this.layers[0];
-    if (!inputGradient && start >= 0 && first.parameterBackward) {
-      for (let i = start; i >= 1; i--) grad = this.layers[i].backward(grad);
-      first.parameterBackward(grad);
-      return null;
-    }
-    for (let i = start; i >= 0; i--) grad = this.layers[i].backward(grad);
+    grad = this.backThroughScores(grad);
     if (!inputGradient) return null;
-    return this.lastWasSingle ? fromData(contiguous(grad).data, this.inputShape) : grad;
+    return last.single ? fromData(contiguous(grad).data, this.inputShape) : grad;
+  }
+
+  /** ∂J/∂scores → ∂J/∂x, filling every parameter's gradient on the way. */
+  private backThroughScores(grad: Tensor): Tensor {
+    return this.toScores.reduceRight((g, layer) => layer.backward(g), grad);
   }
 
   private checkClassifier(fn: string): void {
     const last = this.layers[this.layers.length - 1];
-    if (!last || !last.endsInSoftmax || this.outputShape.length !== 1) {
+    if (!this.finalSoftmax || this.outputShape.length !== 1) {
       throw new ConvlabError(
         fn,
         `the model must end in softmax over classes (layers.softmax() or dense with activation 'softmax'); its output is ${shapeString(this.outputShape)}${last ? ` from ${last.name}` : ''}`,
@@ -281,7 +299,7 @@ class SequentialModel implements Model {
       out.set(contiguous(a).data, start * K);
     }
     // the layers now remember these slices, not the last forward pass: backward must not pair them up
-    this.lastOutput = null;
+    this.last = null;
     return fromData(out, [m, ...this.outputShape]);
   }
 
@@ -301,33 +319,21 @@ class SequentialModel implements Model {
   fit(x: Tensor, labels: Labels, options: FitOptions): History {
     const fn = 'model.fit';
     this.checkClassifier(fn);
-    if (!options || typeof options !== 'object') {
-      throw new ConvlabError(fn, 'options { epochs, batchSize?, optimizer, seed?, … } are required');
-    }
-    const { epochs, batchSize = 32, optimizer, seed = 0, shuffle = true, validation } = options;
-    if (!Number.isInteger(epochs) || epochs < 1) {
-      throw new ConvlabError(fn, `epochs must be a positive integer, got ${JSON.stringify(epochs)}`);
-    }
-    checkBatchSize(fn, batchSize);
-    if (!optimizer || typeof optimizer.step !== 'function') {
-      throw new ConvlabError(
-        fn,
-        `optimizer must be sgd({...}) or adam({...}), got ${JSON.stringify(optimizer)}`,
-      );
-    }
-    const { batch: data } = this.asBatch(fn, x);
+    const { epochs, batchSize, optimizer, seed, shuffle, validation } = checkFitOptions(fn, options);
+    // contiguous once, so that picking each mini-batch's rows copies no more than the rows
+    const data = contiguous(this.asBatch(fn, x).batch);
     const m = data.shape[0];
     checkLabels(fn, labels, m, this.outputShape[0]);
     if (validation) {
       this.asBatch(`${fn} (validation)`, validation.x);
       checkLabels(`${fn} (validation)`, validation.labels, validation.x.shape[0], this.outputShape[0]);
     }
-    const xd = contiguous(data).data;
-    const exampleSize = sizeOf(this.inputShape);
     const batchesPerEpoch = Math.ceil(m / batchSize);
     const rng = seededRandom(seed);
     const parameters = this.parameters();
     const history: History = { epochs: [], batches: [] };
+    // the layers will remember training batches, not the last forward pass: backward must not pair them up
+    this.last = null;
     for (let epoch = 0; epoch < epochs; epoch++) {
       if (options.learningRateSchedule) optimizer.learningRate = options.learningRateSchedule(epoch);
       const order = shuffle ? rng.permutation(m) : Array.from({ length: m }, (_, i) => i);
@@ -335,22 +341,16 @@ class SequentialModel implements Model {
       let rightSum = 0;
       for (let batchIndex = 0; batchIndex < batchesPerEpoch; batchIndex++) {
         const picked = order.slice(batchIndex * batchSize, (batchIndex + 1) * batchSize);
-        const xb = allocate(this.dtype, picked.length * exampleSize);
-        const yb = new Int32Array(picked.length);
-        picked.forEach((example, row) => {
-          xb.set(xd.subarray(example * exampleSize, (example + 1) * exampleSize), row * exampleSize);
-          yb[row] = labels[example];
-        });
-        const probs = this.forward(fromData(xb, [picked.length, ...this.inputShape]));
-        const cost = crossEntropy(probs, yb);
+        const { xb, yb } = pickExamples(data, labels, picked);
+        const { cost, probabilities } = this.loss.forward(this.scores(xb), yb);
         if (!Number.isFinite(cost)) {
           throw new ConvlabError(
             fn,
             `the cost became ${cost} at epoch ${epoch}, batch ${batchIndex}; the learning rate (${optimizer.learningRate}) may be too high`,
           );
         }
-        const batchAccuracy = accuracy(probs, yb);
-        this.backward(yb, { inputGradient: false });
+        const batchAccuracy = accuracy(probabilities, yb);
+        this.backThroughScores(this.loss.backward());
         optimizer.step(parameters);
         costSum += cost * picked.length;
         rightSum += batchAccuracy * picked.length;
@@ -420,8 +420,8 @@ class SequentialModel implements Model {
       version: 1,
       inputShape: this.inputShape.slice(),
       dtype: this.dtype,
-      layers: this.layers.map((layer) => ({
-        ...layer.spec,
+      layers: this.layers.map((layer, index) => ({
+        ...this.specs[index],
         parameters: layer.parameters.map((p) => ({
           name: p.name,
           shape: p.value.shape.slice(),
@@ -430,6 +430,42 @@ class SequentialModel implements Model {
       })),
     };
   }
+}
+
+/** fit's options checked, with their defaults filled in. */
+function checkFitOptions(
+  fn: string,
+  options: FitOptions,
+): Required<Pick<FitOptions, 'epochs' | 'batchSize' | 'optimizer' | 'seed' | 'shuffle'>> &
+  Pick<FitOptions, 'validation'> {
+  if (!options || typeof options !== 'object') {
+    throw new ConvlabError(fn, 'options { epochs, batchSize?, optimizer, seed?, … } are required');
+  }
+  const { epochs, batchSize = 32, optimizer, seed = 0, shuffle = true, validation } = options;
+  if (!Number.isInteger(epochs) || epochs < 1) {
+    throw new ConvlabError(fn, `epochs must be a positive integer, got ${JSON.stringify(epochs)}`);
+  }
+  checkBatchSize(fn, batchSize);
+  if (!optimizer || typeof optimizer.step !== 'function') {
+    throw new ConvlabError(
+      fn,
+      `optimizer must be sgd({...}) or adam({...}), got ${JSON.stringify(optimizer)}`,
+    );
+  }
+  return { epochs, batchSize, optimizer, seed, shuffle, validation };
+}
+
+/** The examples at `picked` (rows of a batch) and their labels, copied into a mini-batch. */
+function pickExamples(data: Tensor, labels: Labels, picked: number[]): { xb: Tensor; yb: Int32Array } {
+  const xd = contiguous(data).data;
+  const exampleSize = sizeOf(data.shape.slice(1));
+  const xb = allocate(dtypeOf(data), picked.length * exampleSize);
+  const yb = new Int32Array(picked.length);
+  picked.forEach((example, row) => {
+    xb.set(xd.subarray(example * exampleSize, (example + 1) * exampleSize), row * exampleSize);
+    yb[row] = labels[example];
+  });
+  return { xb: fromData(xb, [picked.length, ...data.shape.slice(1)]), yb };
 }
 
 function checkBatchSize(fn: string, batchSize: unknown): void {

@@ -1,0 +1,214 @@
+import { relu, reluBackward, softmax, softmaxBackward } from './activations';
+import { conv2d, conv2dBackward } from './conv2d';
+import { ConvlabError } from './convlabError';
+import { dense, denseBackward } from './dense';
+import { Initializer, initWeights } from './init';
+import { cached, chain, Layer } from './layer';
+import { Activation, Conv2dConfig, DenseConfig, LayerSpec, PoolConfig } from './layers';
+import { Parameter } from './optimizers';
+import { pool2d, pool2dBackward } from './pool2d';
+import { Random } from './random';
+import { convGeometry, poolGeometry } from './shape';
+import { DType, reshape, shapeString, sizeOf, Tensor, zeros } from './tensor';
+
+// A LayerSpec and the shape coming in → the layers that compute. Activations are layers of their own.
+
+/** What building needs besides the spec: where the weights' random numbers come from, and their dtype. */
+export interface BuildContext {
+  name: string;
+  rng: Random;
+  dtype: DType;
+}
+
+function needsVolume(fn: string, inputShape: readonly number[]): void {
+  if (inputShape.length !== 3) {
+    throw new ConvlabError(
+      fn,
+      `needs an (H,W,C) volume per example but gets ${shapeString(inputShape)}; put it before flatten/dense`,
+    );
+  }
+}
+
+/** relu as a layer: it remembers its input z, whose sign gives the slope. */
+function reluLayer(name: string, shape: number[], fn = 'layers.relu'): Layer {
+  let z: Tensor | null = null;
+  return {
+    name,
+    outputShape: shape,
+    parameters: [],
+    forward: (input) => relu((z = input)),
+    backward: (grad) => reluBackward(grad, cached(fn, name, z)),
+  };
+}
+
+/** softmax as a layer: it remembers its output a, which its Jacobian is written in. */
+function softmaxLayer(name: string, shape: number[], fn = 'layers.softmax'): Layer {
+  let a: Tensor | null = null;
+  return {
+    name,
+    outputShape: shape,
+    parameters: [],
+    forward: (input) => (a = softmax(input)),
+    backward: (grad) => softmaxBackward(grad, cached(fn, name, a)),
+  };
+}
+
+/** A conv or dense layer's activation, as the layer after it (none for 'linear'); `fn` is the owner's. */
+function activationLayers(activation: Activation, name: string, shape: number[], fn: string): Layer[] {
+  if (activation === 'relu') return [reluLayer(name, shape, fn)];
+  if (activation === 'softmax') return [softmaxLayer(name, shape, fn)];
+  return [];
+}
+
+/** W drawn for the activation that follows (He before relu, Glorot otherwise), b zeros. */
+function weightsAndBiases(
+  config: { activation?: Activation; init?: Initializer },
+  shape: number[],
+  fanIn: number,
+  fanOut: number,
+  context: BuildContext,
+): [Parameter, Parameter] {
+  const init = config.init ?? (config.activation === 'relu' ? 'he' : 'glorot');
+  return [
+    {
+      name: `${context.name}.W`,
+      value: initWeights(init, shape, fanIn, fanOut, context.rng, context.dtype),
+      grad: null,
+    },
+    { name: `${context.name}.b`, value: zeros([shape[shape.length - 1]], context.dtype), grad: null },
+  ];
+}
+
+function buildConv(config: Conv2dConfig, inputShape: number[], context: BuildContext): Layer[] {
+  const fn = 'layers.conv2d';
+  needsVolume(fn, inputShape);
+  const { filters: K, size: f, stride = 1, pad = 0 } = config;
+  const C = inputShape[2];
+  const g = convGeometry(fn, [1, ...inputShape], [f, f, C, K], { stride, pad }, inputShape);
+  const [W, b] = weightsAndBiases(config, [f, f, C, K], f * f * C, f * f * K, context);
+  const options = { stride, pad };
+  const outputShape = [g.outHeight, g.outWidth, K];
+  let x: Tensor | null = null;
+  const conv: Layer = {
+    name: context.name,
+    outputShape,
+    parameters: [W, b],
+    forward(input) {
+      x = input;
+      return conv2d(input, W.value, b.value, options);
+    },
+    backward(dZ) {
+      const { dX, dW, db } = conv2dBackward(dZ, cached(fn, context.name, x), W.value, b.value, options);
+      W.grad = dW;
+      b.grad = db;
+      return dX;
+    },
+  };
+  return [conv, ...activationLayers(config.activation ?? 'linear', context.name, outputShape, fn)];
+}
+
+function buildPool(
+  type: 'maxPool' | 'avgPool',
+  config: PoolConfig,
+  inputShape: number[],
+  context: BuildContext,
+): Layer {
+  const fn = `layers.${type}`;
+  needsVolume(fn, inputShape);
+  const options = {
+    size: config.size,
+    stride: config.stride ?? config.size,
+    mode: type === 'maxPool' ? 'max' : 'avg',
+  } as const;
+  const g = poolGeometry(fn, [1, ...inputShape], options, inputShape);
+  let x: Tensor | null = null;
+  return {
+    name: context.name,
+    outputShape: [g.outHeight, g.outWidth, g.channels],
+    parameters: [],
+    forward(input) {
+      x = input;
+      return pool2d(input, options);
+    },
+    backward(grad) {
+      return pool2dBackward(grad, cached(fn, context.name, x), options);
+    },
+  };
+}
+
+/** (m, ...inputShape) → (m, n) in row-major (h, w, c) order; backward puts the shape back. */
+function flattenLayer(name: string, inputShape: number[]): Layer {
+  const n = sizeOf(inputShape);
+  let xShape: number[] | null = null;
+  return {
+    name,
+    outputShape: [n],
+    parameters: [],
+    forward(input) {
+      xShape = input.shape.slice();
+      return reshape(input, [input.shape[0], n]);
+    },
+    backward: (grad) => reshape(grad, cached('layers.flatten', name, xShape)),
+  };
+}
+
+function buildDense(config: DenseConfig, inputShape: number[], context: BuildContext): Layer[] {
+  const fn = 'layers.dense';
+  const n = sizeOf(inputShape);
+  const u = config.units;
+  const [W, b] = weightsAndBiases(config, [n, u], n, u, context);
+  let x: Tensor | null = null; // flattened to (m,n)
+  let xShape: number[] = [];
+  const fullyConnected: Layer = {
+    name: context.name,
+    outputShape: [u],
+    parameters: [W, b],
+    forward(input) {
+      xShape = input.shape.slice();
+      x = reshape(input, [input.shape[0], n]);
+      return dense(x, W.value, b.value);
+    },
+    backward(dZ) {
+      const { dX, dW, db } = denseBackward(dZ, cached(fn, context.name, x), W.value, b.value);
+      W.grad = dW;
+      b.grad = db;
+      return reshape(dX, xShape);
+    },
+  };
+  return [fullyConnected, ...activationLayers(config.activation ?? 'linear', context.name, [u], fn)];
+}
+
+/**
+ * The layers a spec builds for inputs of `inputShape` (one example, no batch axis), in order: one, or two
+ * when a conv2d or dense carries an activation (the activation is a layer of its own). Output shapes come
+ * from `shape.ts`; initial weights from `context.rng`.
+ */
+export function buildLayers(spec: LayerSpec, inputShape: readonly number[], context: BuildContext): Layer[] {
+  const shape = inputShape.slice();
+  switch (spec.type) {
+    case 'conv2d':
+      return buildConv(spec.config, shape, context);
+    case 'maxPool':
+    case 'avgPool':
+      return [buildPool(spec.type, spec.config, shape, context)];
+    case 'dense':
+      return buildDense(spec.config, shape, context);
+    case 'relu':
+      return [reluLayer(context.name, shape)];
+    case 'softmax':
+      return [softmaxLayer(context.name, shape)];
+    case 'flatten':
+      return [flattenLayer(context.name, shape)];
+    default:
+      throw new ConvlabError(
+        'buildLayer',
+        `unknown layer type ${JSON.stringify((spec as { type: unknown }).type)}`,
+      );
+  }
+}
+
+/** The layer a spec describes, as one layer (one row of a model's summary): `buildLayers` chained. */
+export function buildLayer(spec: LayerSpec, inputShape: readonly number[], context: BuildContext): Layer {
+  const parts = buildLayers(spec, inputShape, context);
+  return parts.length === 1 ? parts[0] : chain(context.name, parts);
+}
