@@ -6,7 +6,7 @@
  */
 import { expect } from 'chai';
 import { createHash } from 'crypto';
-import { probeBoundary } from '../src/jupyter/grading/gradingSession';
+import { probeBoundary } from '../src/jupyter/grading/probeBoundary';
 import { createSandbox, gradingKernelPath } from '../src/jupyter/grading/sandbox';
 import { Notebook } from '../src/jupyter/notebookFormat';
 import { runNotebook } from '../src/jupyter/runNotebook';

@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CodeCell, ErrorOutput } from '../src/jupyter/notebookFormat';
 import { startServer } from '../src/jupyter/server';
+import { sleep } from '../src/jupyter/sleep';
 import {
   markedProcesses,
   repoRoot,
@@ -271,7 +272,7 @@ describe('convlab run (real Jupyter server and kernel)', function () {
     );
     const deadline = Date.now() + 60_000;
     while (!markedProcesses(mark).some((p) => p.command.includes('launch.js')) && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await sleep(100);
     }
     child.kill('SIGINT');
     expect(await exited, 'ended by the signal').to.equal('SIGINT');
@@ -281,7 +282,15 @@ describe('convlab run (real Jupyter server and kernel)', function () {
     const result = await runCli(['run', path.join(dir, 'missing.ipynb')], { mark });
     expect(result.code).to.equal(2);
     expect(result.stderr).to.include(`no such notebook or folder: ${path.join(dir, 'missing.ipynb')}`);
-    const jobs = await runCli(['run', dir, '--jobs', 'zero'], { mark });
-    expect(jobs.code).to.equal(2);
+    const notebook = writeCodeNotebook(dir, 'ok.ipynb', ['1 + 1']);
+    for (const [args, problem] of [
+      [['--jobs', 'zero'], "--jobs must be a positive number, got 'zero'"],
+      [['--jobs', '0.5'], "--jobs must be a positive whole number, got '0.5'"],
+      [['--timeout', '0'], "--timeout must be a positive number, got '0'"],
+    ] as Array<[string[], string]>) {
+      const result = await runCli(['run', notebook, ...args], { mark });
+      expect(result.code, args.join(' ')).to.equal(2);
+      expect(result.stderr, args.join(' ')).to.include(`convlab run: ${problem}\n\nusage: convlab run`);
+    }
   });
 });

@@ -11,6 +11,7 @@ import { JupyterInstall } from './findJupyter';
 import { Notebook, cellSource, readNotebook } from './notebookFormat';
 import { plotlyScriptTag } from '../viz/figureHtml';
 import { typesetMath } from './typesetMath';
+import { escapeHtml } from '../viz/escapeHtml';
 
 function runOrThrow(what: string, command: string, args: string[]): void {
   const result = spawnSync(command, args, { encoding: 'utf8' });
@@ -80,10 +81,6 @@ export function notebookTitle(notebook: Notebook, file: string): string {
     if (heading) return heading[1].trim();
   }
   return path.basename(file, '.ipynb');
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /** Writes `index.html` in `outDir` listing the pages (paths relative to outDir). */

@@ -8,9 +8,13 @@ import { expectKernelDeaths } from './kernelDeathNoise';
 import { CodeCell, Notebook, cellSource, kernelName, readNotebook } from './notebookFormat';
 import { OutputCollector } from './outputCollector';
 import { JupyterServer } from './server';
+import { sleep } from './sleep';
+
+/** Seconds a cell may run before the kernel is interrupted, unless told otherwise (`convlab run --timeout`). */
+export const defaultCellTimeoutSeconds = 300;
 
 export interface RunNotebookOptions {
-  /** Seconds a cell may run before the kernel is interrupted. Default 300. */
+  /** Seconds a cell may run before the kernel is interrupted. Default `defaultCellTimeoutSeconds`. */
   timeoutSeconds?: number;
   /** Keep going after a failing cell (every failure is still reported). Default false. */
   allowErrors?: boolean;
@@ -53,15 +57,8 @@ export interface RunNotebookResult {
   seconds: number;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/**
- * A deadline to race against. It does not keep Node running: a 300 s cell timeout left pending
- * would otherwise hold a finished test run (or any caller) open for five minutes.
- */
-function deadline(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
-}
+/** A deadline to race against: it never keeps Node running (see sleep.ts). */
+const deadline = (ms: number) => sleep(ms, { unref: true });
 
 /** The number of code cells with something to run (empty cells are skipped, as nbclient does). */
 export function countCodeCells(notebook: Notebook): number {
@@ -99,7 +96,7 @@ export async function runNotebook(
 ): Promise<RunNotebookResult> {
   const started = Date.now();
   const notebook = options.notebook ?? readNotebook(file);
-  const timeoutMs = (options.timeoutSeconds ?? 300) * 1000;
+  const timeoutMs = (options.timeoutSeconds ?? defaultCellTimeoutSeconds) * 1000;
   const failures: CellFailure[] = [];
   const collector = new OutputCollector();
   expectKernelDeaths(); // a cell may kill its kernel: see kernelDeathNoise.ts

@@ -9,6 +9,7 @@ import * as path from 'path';
 import { ServerConnection } from '@jupyterlab/services';
 import { JupyterInstall, requireJupyter } from './findJupyter';
 import { descendantPids, isAlive, signalQuietly } from './processTree';
+import { sleep } from './sleep';
 
 /** The repository root: `kernels/` lives here, and `JUPYTER_PATH` points at it. */
 export const repoRoot = path.resolve(__dirname, '..', '..');
@@ -115,8 +116,6 @@ function uiRoute(app: JupyterApp, relativePath: string): string {
 /** Signals that end a process by default; the server is stopped before they take effect. */
 const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** Starts a Jupyter server on 127.0.0.1 with a random port and token and waits until it answers. */
 export async function startServer(options: StartServerOptions): Promise<JupyterServer> {
   const jupyter = options.jupyter ?? requireJupyter();
@@ -221,7 +220,7 @@ async function launch(
         // SIGTERM: Jupyter shuts its kernels down cleanly, then exits.
         signalQuietly(-child.pid, 'SIGTERM');
         // (unref: a timer left over after a quick exit must not keep Node running)
-        await Promise.race([exitPromise, new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
+        await Promise.race([exitPromise, sleep(10_000, { unref: true })]);
       }
       killEverythingNow();
       // Give the kernels a moment to disappear from the process table.
@@ -243,7 +242,8 @@ async function launch(
   for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
 
   const settings = makeSettings(url, token);
-  const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);
+  const readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
+  const deadline = Date.now() + readyTimeoutMs;
   for (;;) {
     if (exited) {
       await stop();
@@ -261,7 +261,7 @@ async function launch(
     if (Date.now() > deadline) {
       await stop();
       throw new Error(
-        `startServer: no answer from ${url} within ${options.readyTimeoutMs ?? 60_000} ms.\n${logTail.join('\n')}`,
+        `startServer: no answer from ${url} within ${readyTimeoutMs} ms.\n${logTail.join('\n')}`,
       );
     }
     await sleep(100);

@@ -3,6 +3,8 @@ import { readFileSync } from 'fs';
 import { describeFigure } from './describeFigure';
 import { checkJson, Figure, isFigure } from './figure';
 import { ConvlabError } from '../cnn/convlabError';
+import { escapeHtml } from './escapeHtml';
+import { scriptSafe } from './scriptSafe';
 
 /**
  * How to let a notebook's scripts run, for each front end: JupyterLab has the command in its palette
@@ -35,14 +37,6 @@ export function plotlyJs(): string {
     plotlySource = readFileSync(file, 'utf8');
   }
   return plotlySource;
-}
-
-/**
- * Text safe to put between `<script>` and `</script>`: an HTML parser ends the script at the first
- * `</script`, whatever JavaScript string it sits in. `<\/` means the same thing to JavaScript.
- */
-function scriptSafe(js: string): string {
-  return js.replace(/<\/(script)/gi, '<\\/$1').replace(/<!--/g, '<\\!--');
 }
 
 /**
@@ -89,10 +83,6 @@ export const loadPlotlyJs = `function convlabLoadPlotly() {
 /** `<script>` that defines `window.Plotly`: put it once in a page, before (or with) the first figure. */
 export function plotlyScriptTag(): string {
   return `<script type="text/javascript">${scriptSafe(plotlyJs())}\n</script>`;
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 export interface FigureHtmlOptions {

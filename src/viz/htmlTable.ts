@@ -1,10 +1,8 @@
 import { ConvlabError } from '../cnn/convlabError';
+import { escapeHtml } from './escapeHtml';
 
 /** One table cell: text (left-aligned, HTML-escaped) or a number (right-aligned, with thousands commas). */
 export type TableCell = string | number;
-
-const escapeHtml = (text: string): string =>
-  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /**
  * A small HTML table: a header row, then one row per array. Numbers are right-aligned and written

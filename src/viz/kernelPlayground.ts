@@ -6,6 +6,8 @@ import { MatrixLike, toRows } from './figure';
 import { loadPlotlyJs, trustHint } from './figureHtml';
 import { DIVERGING_SCALE, GRAY_SCALE } from './heatmap';
 import { ConvlabError } from '../cnn/convlabError';
+import { escapeHtml } from './escapeHtml';
+import { scriptSafe } from './scriptSafe';
 
 /**
  * The JavaScript the playground runs in the page to correlate the image with the typed kernel.
@@ -91,15 +93,6 @@ export interface KernelPlaygroundOptions {
   title?: string;
   /** The prefix of every element id (default a random one, so that a page can hold several widgets). */
   id?: string;
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-/** Text safe between `<script>` and `</script>` (as in figureHtml). */
-function scriptSafe(js: string): string {
-  return js.replace(/<\/(script)/gi, '<\\/$1').replace(/<!--/g, '<\\!--');
 }
 
 /** A kernel value as the input shows it: short, and exact for the lecture's integers. */

@@ -3,6 +3,8 @@
  * A new subcommand is one file exporting a `Command`, plus one line in `../cli.ts`'s table.
  */
 import { parseArgs, ParseArgsConfig } from 'util';
+import { ExerciseFormatError } from '../grading/exerciseFormat';
+import { ReleaseError } from '../grading/releaseExercises';
 import { atShutdown } from '../shutdown';
 import { JupyterServer, StartServerOptions, connectServer, startServer } from '../server';
 
@@ -24,6 +26,27 @@ export type ParsedCommandLine<T extends NonNullable<ParseArgsConfig['options']>>
   typeof parseArgs<{ args: string[]; options: T; allowPositionals: true; strict: true }>
 >;
 
+/**
+ * Runs a command's work. A mistake in a teacher's exercise notebooks (ExerciseFormatError) or a
+ * release that would overwrite what it must not (ReleaseError) is the teacher's to fix: one line on
+ * stderr naming the notebook, exit code 1, no usage text (the command line was right) and no stack.
+ */
+export async function refusingBadExercises(command: string, work: () => Promise<number>): Promise<number> {
+  try {
+    return await work();
+  } catch (error) {
+    const problem =
+      error instanceof ExerciseFormatError
+        ? error.message
+        : error instanceof ReleaseError
+          ? error.problem
+          : undefined;
+    if (problem === undefined) throw error;
+    process.stderr.write(`convlab ${command}: ${problem}\n`);
+    return 1;
+  }
+}
+
 /** `util.parseArgs` with errors turned into UsageErrors (unknown option, missing value). */
 export function parseCommandLine<T extends NonNullable<ParseArgsConfig['options']>>(
   command: string,
@@ -35,35 +58,6 @@ export function parseCommandLine<T extends NonNullable<ParseArgsConfig['options'
   } catch (error) {
     throw new UsageError(`convlab ${command}: ${(error as Error).message}`);
   }
-}
-
-/** Parses a positive number option (`--timeout 30`, `--timeout 0.5`). */
-export function positiveNumber(
-  command: string,
-  name: string,
-  value: string | undefined,
-  fallback: number,
-): number {
-  if (value === undefined) return fallback;
-  const number = Number(value);
-  if (value.trim() === '' || !Number.isFinite(number) || number <= 0) {
-    throw new UsageError(`convlab ${command}: --${name} must be a positive number, got '${value}'`);
-  }
-  return number;
-}
-
-/** Parses a positive integer option (`--jobs 2`): `--jobs 0.5` is a usage error, not 0. */
-export function positiveInteger(
-  command: string,
-  name: string,
-  value: string | undefined,
-  fallback: number,
-): number {
-  const number = positiveNumber(command, name, value, fallback);
-  if (!Number.isSafeInteger(number)) {
-    throw new UsageError(`convlab ${command}: --${name} must be a positive whole number, got '${value}'`);
-  }
-  return number;
 }
 
 /** The `--server URL --token T` options every command that runs notebooks accepts. */

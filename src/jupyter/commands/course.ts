@@ -6,15 +6,12 @@ import { requireJupyter } from '../findJupyter';
 import { coursePages, exportHtml, signNotebooks, writeCourseIndex } from '../exportHtml';
 import { describeFailures, runNotebooks } from '../runNotebooks';
 import { repoRoot } from '../server';
-import {
-  Command,
-  openServer,
-  parseCommandLine,
-  positiveInteger,
-  positiveNumber,
-  serverOptions,
-} from './command';
-import { expandNotebookArguments } from './run';
+import { Command, openServer, parseCommandLine, serverOptions } from './command';
+import { expandNotebookArguments } from './expandNotebookArguments';
+import { numberArguments, numberUsage, readNumbers } from './numberOptions';
+import { notebookRunOptions } from './run';
+
+const defaultOutDir = path.join('build', 'course');
 
 const usage = `usage: convlab course [--out DIR] [options]
 
@@ -23,25 +20,24 @@ so Jupyter trusts their figures, and writes a static site: DIR/index.html and on
 notebook, figures drawing offline. Stops with a report at the first notebook that fails.
 
 options:
-  --out DIR       where the site goes (default build/course)
-  --timeout S     seconds a cell may run before the kernel is interrupted (default 300)
-  --jobs N        run N notebooks at a time (default 1)
+  --out DIR       where the site goes (default ${defaultOutDir})
+${numberUsage(notebookRunOptions, 18)}
   --server URL    use this running Jupyter server (started in the repository root)
   --token T       the token for --server
   -h, --help      show this help`;
 
 export const courseCommand: Command = {
   name: 'course',
-  summary: 'execute notebooks/*.ipynb and export a static HTML site (build/course/)',
+  summary: `execute notebooks/*.ipynb and export a static HTML site (${defaultOutDir}/)`,
   usage,
   async main(args) {
     const { values } = parseCommandLine('course', args, {
       out: { type: 'string' },
-      timeout: { type: 'string' },
-      jobs: { type: 'string' },
+      ...numberArguments(notebookRunOptions),
       ...serverOptions,
     });
-    const outDir = path.resolve(values.out ?? path.join('build', 'course'));
+    const { timeout, jobs } = readNumbers('course', notebookRunOptions, values);
+    const outDir = path.resolve(values.out ?? defaultOutDir);
     const files = expandNotebookArguments('course', [path.join(repoRoot, 'notebooks')]);
     const jupyter = requireJupyter();
 
@@ -50,8 +46,8 @@ export const courseCommand: Command = {
     try {
       const runs = await runNotebooks(server, files, {
         outDir: path.join(outDir, 'notebooks'),
-        timeoutSeconds: positiveNumber('course', 'timeout', values.timeout, 300),
-        jobs: positiveInteger('course', 'jobs', values.jobs, 1),
+        timeoutSeconds: timeout,
+        jobs,
       });
       const report = describeFailures(runs);
       if (report) {

@@ -7,17 +7,16 @@ import { ExerciseFormatError } from '../grading/exerciseFormat';
 import { writeFeedback } from '../grading/feedbackHtml';
 import { writeGrades } from '../grading/gradeRecords';
 import {
-  Exercise,
   SubmissionJob,
   exerciseSummary,
   gradeSubmissions,
   loadExercises,
   teacherRuns,
 } from '../grading/gradingEngine';
-import { gradingCommandOptions, gradingCommandUsage, openGradingSession } from '../grading/gradingSession';
+import { gradingCommandOptions, gradingCommandUsage, openGradingSession } from './gradingSession';
 import { SubmissionFileError, readSubmission } from '../grading/readSubmission';
-import { Command, UsageError, parseCommandLine } from './command';
-import { expandNotebookArguments } from './run';
+import { Command, UsageError, parseCommandLine, refusingBadExercises } from './command';
+import { expandNotebookArguments } from './expandNotebookArguments';
 
 const usage = `usage: convlab grade --source DIR --submissions DIR --out DIR [options]
 
@@ -52,74 +51,62 @@ export const gradeCommand: Command = {
   name: 'grade',
   summary: 'autograde submissions/<student>/<exercise>.ipynb: grades.csv, grades.json, feedback pages',
   usage,
-  async main(args) {
-    const { values, positionals } = parseCommandLine('grade', args, {
-      source: { type: 'string' },
-      submissions: { type: 'string' },
-      out: { type: 'string' },
-      ...gradingCommandOptions,
-    });
-    if (positionals.length > 0)
-      throw new UsageError(`convlab grade: unexpected argument '${positionals[0]}'`);
-    for (const name of ['source', 'submissions', 'out'] as const) {
-      if (!values[name]) throw new UsageError(`convlab grade: --${name} DIR is required`);
-    }
-    const submissionsDir = values.submissions!;
-    if (!fs.existsSync(submissionsDir) || !fs.statSync(submissionsDir).isDirectory()) {
-      throw new UsageError(`convlab grade: --submissions ${submissionsDir} is not a folder`);
-    }
-    let exercises: Exercise[];
-    try {
-      exercises = loadExercises(expandNotebookArguments('grade', [values.source!]));
-    } catch (error) {
-      if (!(error instanceof ExerciseFormatError)) throw error;
-      process.stderr.write(`convlab grade: ${error.message}\n`);
-      return 1;
-    }
-    const students = fs
-      .readdirSync(submissionsDir, { withFileTypes: true })
-      .filter((entry) => (entry.isDirectory() || entry.isSymbolicLink()) && !entry.name.startsWith('.'))
-      .map((entry) => entry.name)
-      .sort();
-    const jobs: SubmissionJob[] = students.flatMap((student) =>
-      exercises.map((exercise) => ({
-        student,
-        exercise,
-        load: () =>
-          loadSubmission(
-            path.join(submissionsDir, student),
-            path.join(submissionsDir, student, `${exercise.name}.ipynb`),
-          ),
-      })),
-    );
-
-    const session = await openGradingSession('grade', values);
-    try {
-      let expected;
-      try {
-        expected = await teacherRuns(exercises, session.options);
-      } catch (error) {
-        if (!(error instanceof ExerciseFormatError)) throw error;
-        process.stderr.write(
-          `convlab grade: cannot grade: ${error.message}\n(convlab validate checks the sources)\n`,
-        );
-        return 1;
-      }
-      const grades = await gradeSubmissions(jobs, expected, session.options);
-      const files = writeGrades(values.out!, exercises.map(exerciseSummary), grades, {
-        boundary: session.boundary.boundary,
-        missing: session.boundary.missing,
-      });
-      const pages = writeFeedback(values.out!, grades);
-      process.stderr.write(
-        `graded ${grades.filter((g) => g.status === 'graded').length} of ${grades.length} submission(s) ` +
-          `(${students.length} student(s) × ${exercises.length} exercise(s)): ` +
-          `${files.map((file) => path.relative(process.cwd(), file)).join(', ')}, ${pages.length} feedback page(s); ` +
-          `grader peak memory ${Math.round(process.resourceUsage().maxRSS / 1024)} MB\n`,
-      );
-      return 0;
-    } finally {
-      await session.close();
-    }
-  },
+  main: (args) => refusingBadExercises('grade', () => grade(args)),
 };
+
+async function grade(args: string[]): Promise<number> {
+  const { values, positionals } = parseCommandLine('grade', args, {
+    source: { type: 'string' },
+    submissions: { type: 'string' },
+    out: { type: 'string' },
+    ...gradingCommandOptions,
+  });
+  if (positionals.length > 0) throw new UsageError(`convlab grade: unexpected argument '${positionals[0]}'`);
+  for (const name of ['source', 'submissions', 'out'] as const) {
+    if (!values[name]) throw new UsageError(`convlab grade: --${name} DIR is required`);
+  }
+  const submissionsDir = values.submissions!;
+  if (!fs.existsSync(submissionsDir) || !fs.statSync(submissionsDir).isDirectory()) {
+    throw new UsageError(`convlab grade: --submissions ${submissionsDir} is not a folder`);
+  }
+  const exercises = loadExercises(expandNotebookArguments('grade', [values.source!]));
+  const students = fs
+    .readdirSync(submissionsDir, { withFileTypes: true })
+    .filter((entry) => (entry.isDirectory() || entry.isSymbolicLink()) && !entry.name.startsWith('.'))
+    .map((entry) => entry.name)
+    .sort();
+  const jobs: SubmissionJob[] = students.flatMap((student) =>
+    exercises.map((exercise) => ({
+      student,
+      exercise,
+      load: () =>
+        loadSubmission(
+          path.join(submissionsDir, student),
+          path.join(submissionsDir, student, `${exercise.name}.ipynb`),
+        ),
+    })),
+  );
+
+  const session = await openGradingSession('grade', values);
+  try {
+    const expected = await teacherRuns(exercises, session.options).catch((error: unknown) => {
+      if (!(error instanceof ExerciseFormatError)) throw error;
+      throw new ExerciseFormatError(`cannot grade: ${error.message}\n(convlab validate checks the sources)`);
+    });
+    const grades = await gradeSubmissions(jobs, expected, session.options);
+    const files = writeGrades(values.out!, exercises.map(exerciseSummary), grades, {
+      boundary: session.boundary.boundary,
+      missing: session.boundary.missing,
+    });
+    const pages = writeFeedback(values.out!, grades);
+    process.stderr.write(
+      `graded ${grades.filter((g) => g.status === 'graded').length} of ${grades.length} submission(s) ` +
+        `(${students.length} student(s) × ${exercises.length} exercise(s)): ` +
+        `${files.map((file) => path.relative(process.cwd(), file)).join(', ')}, ${pages.length} feedback page(s); ` +
+        `grader peak memory ${Math.round(process.resourceUsage().maxRSS / 1024)} MB\n`,
+    );
+    return 0;
+  } finally {
+    await session.close();
+  }
+}

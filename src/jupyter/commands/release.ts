@@ -2,10 +2,9 @@
  * `convlab release SOURCE... --out DIR`: the student versions of exercise notebooks.
  */
 import * as path from 'path';
-import { ExerciseFormatError } from '../grading/exerciseFormat';
-import { ReleaseError, releaseExercises } from '../grading/releaseExercises';
-import { Command, UsageError, parseCommandLine } from './command';
-import { expandNotebookArguments } from './run';
+import { releaseExercises } from '../grading/releaseExercises';
+import { Command, UsageError, parseCommandLine, refusingBadExercises } from './command';
+import { expandNotebookArguments } from './expandNotebookArguments';
 
 const usage = `usage: convlab release SOURCE... --out DIR [--force]
 
@@ -20,32 +19,24 @@ options:
   --force       overwrite notebooks already in DIR
   -h, --help    show this help`;
 
+async function release(args: string[]): Promise<number> {
+  const { values, positionals } = parseCommandLine('release', args, {
+    out: { type: 'string' },
+    force: { type: 'boolean' },
+  });
+  if (positionals.length === 0) throw new UsageError('convlab release: name at least one source notebook');
+  if (!values.out) throw new UsageError('convlab release: --out DIR is required');
+  const sources = expandNotebookArguments('release', positionals);
+  const result = releaseExercises(sources, values.out, { force: values.force });
+  for (const file of result.notebooks)
+    process.stderr.write(`released ${path.relative(process.cwd(), file) || file}\n`);
+  process.stderr.write(`manifest ${path.relative(process.cwd(), result.manifest) || result.manifest}\n`);
+  return 0;
+}
+
 export const releaseCommand: Command = {
   name: 'release',
   summary: 'write student versions of exercise notebooks (solutions and hidden tests removed)',
   usage,
-  async main(args) {
-    const { values, positionals } = parseCommandLine('release', args, {
-      out: { type: 'string' },
-      force: { type: 'boolean' },
-    });
-    if (positionals.length === 0) throw new UsageError('convlab release: name at least one source notebook');
-    if (!values.out) throw new UsageError('convlab release: --out DIR is required');
-    const sources = expandNotebookArguments('release', positionals);
-    try {
-      const result = releaseExercises(sources, values.out, { force: values.force });
-      for (const file of result.notebooks)
-        process.stderr.write(`released ${path.relative(process.cwd(), file) || file}\n`);
-      process.stderr.write(`manifest ${path.relative(process.cwd(), result.manifest) || result.manifest}\n`);
-      return 0;
-    } catch (error) {
-      const refuse = (problem: string) => {
-        process.stderr.write(`convlab release: ${problem}\n`);
-        return 1;
-      };
-      if (error instanceof ExerciseFormatError) return refuse(error.message);
-      if (error instanceof ReleaseError) return refuse(error.problem);
-      throw error;
-    }
-  },
+  main: (args) => refusingBadExercises('release', () => release(args)),
 };

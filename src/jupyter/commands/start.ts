@@ -10,6 +10,9 @@ import { repoRoot } from '../server';
 import { exitOnSignals, isShuttingDown } from '../shutdown';
 import { Command, openServer, parseCommandLine } from './command';
 
+/** The folder `convlab start` serves unless --dir names another ("the repository's notebooks/"). */
+const defaultDir = path.join(repoRoot, 'notebooks');
+
 const usage = `usage: convlab start [--notebook] [--dir FOLDER] [--no-browser]
 
 Starts JupyterLab on 127.0.0.1 with a random port and token, serving the course's notebooks with
@@ -46,7 +49,7 @@ export const startCommand: Command = {
       'no-browser': { type: 'boolean' },
       notebook: { type: 'boolean' },
     });
-    const rootDir = path.resolve(values.dir ?? path.join(repoRoot, 'notebooks'));
+    const rootDir = path.resolve(values.dir ?? defaultDir);
     // Ctrl-C is how a student stops Jupyter: a normal end, exit code 0.
     exitOnSignals({ exitCode: 0, message: 'convlab: stopping Jupyter and its kernels…' });
 

@@ -1,11 +1,10 @@
 /**
  * `convlab validate SOURCE...`: checks that exercise notebooks can be graded.
  */
-import { ExerciseFormatError } from '../grading/exerciseFormat';
 import { gradeSubmissions, loadExercises, teacherRuns } from '../grading/gradingEngine';
-import { gradingCommandOptions, gradingCommandUsage, openGradingSession } from '../grading/gradingSession';
-import { Command, UsageError, parseCommandLine } from './command';
-import { expandNotebookArguments } from './run';
+import { gradingCommandOptions, gradingCommandUsage, openGradingSession } from './gradingSession';
+import { Command, UsageError, parseCommandLine, refusingBadExercises } from './command';
+import { expandNotebookArguments } from './expandNotebookArguments';
 
 const usage = `usage: convlab validate SOURCE... [options]
 
@@ -22,58 +21,44 @@ export const validateCommand: Command = {
   name: 'validate',
   summary: 'check exercise notebooks: solutions get full points, released versions get zero',
   usage,
-  async main(args) {
-    const { values, positionals } = parseCommandLine('validate', args, gradingCommandOptions);
-    if (positionals.length === 0) throw new UsageError('convlab validate: name at least one source notebook');
-    let exercises;
-    try {
-      exercises = loadExercises(expandNotebookArguments('validate', positionals));
-    } catch (error) {
-      if (!(error instanceof ExerciseFormatError)) throw error;
-      process.stderr.write(`convlab validate: ${error.message}\n`);
-      return 1;
-    }
-    const session = await openGradingSession('validate', values);
-    try {
-      let expected;
-      try {
-        expected = await teacherRuns(exercises, session.options);
-      } catch (error) {
-        if (!(error instanceof ExerciseFormatError)) throw error;
-        process.stderr.write(`convlab validate: ${error.message}\n`);
-        return 1;
-      }
-      const grades = await gradeSubmissions(
-        exercises.flatMap((exercise) => [
-          { student: 'solution', exercise, load: () => exercise.source },
-          { student: 'released', exercise, load: () => exercise.released },
-        ]),
-        expected,
-        session.options,
-      );
-      const lines: string[] = [];
-      let ok = true;
-      for (const exercise of exercises) {
-        const solution = grades.find((g) => g.exercise === exercise.name && g.student === 'solution')!;
-        const released = grades.find((g) => g.exercise === exercise.name && g.student === 'released')!;
-        const good = solution.total === exercise.maxPoints && released.total === 0;
-        ok &&= good;
-        lines.push(
-          `${good ? '✓' : '✗'} ${exercise.name}: solution ${solution.total}/${exercise.maxPoints}, released ${released.total}/${exercise.maxPoints}`,
-        );
-        for (const test of solution.tests.filter((t) => !t.passed)) {
-          lines.push(`    solution fails test '${test.id}' on a second run: ${test.message}`);
-        }
-        for (const test of released.tests.filter((t) => t.passed)) {
-          lines.push(
-            `    test '${test.id}' gives ${test.points} point(s) to the released (unsolved) notebook`,
-          );
-        }
-      }
-      process.stderr.write(lines.join('\n') + '\n');
-      return ok ? 0 : 1;
-    } finally {
-      await session.close();
-    }
-  },
+  main: (args) => refusingBadExercises('validate', () => validate(args)),
 };
+
+async function validate(args: string[]): Promise<number> {
+  const { values, positionals } = parseCommandLine('validate', args, gradingCommandOptions);
+  if (positionals.length === 0) throw new UsageError('convlab validate: name at least one source notebook');
+  const exercises = loadExercises(expandNotebookArguments('validate', positionals));
+  const session = await openGradingSession('validate', values);
+  try {
+    const expected = await teacherRuns(exercises, session.options);
+    const grades = await gradeSubmissions(
+      exercises.flatMap((exercise) => [
+        { student: 'solution', exercise, load: () => exercise.source },
+        { student: 'released', exercise, load: () => exercise.released },
+      ]),
+      expected,
+      session.options,
+    );
+    const lines: string[] = [];
+    let ok = true;
+    for (const exercise of exercises) {
+      const solution = grades.find((g) => g.exercise === exercise.name && g.student === 'solution')!;
+      const released = grades.find((g) => g.exercise === exercise.name && g.student === 'released')!;
+      const good = solution.total === exercise.maxPoints && released.total === 0;
+      ok &&= good;
+      lines.push(
+        `${good ? '✓' : '✗'} ${exercise.name}: solution ${solution.total}/${exercise.maxPoints}, released ${released.total}/${exercise.maxPoints}`,
+      );
+      for (const test of solution.tests.filter((t) => !t.passed)) {
+        lines.push(`    solution fails test '${test.id}' on a second run: ${test.message}`);
+      }
+      for (const test of released.tests.filter((t) => t.passed)) {
+        lines.push(`    test '${test.id}' gives ${test.points} point(s) to the released (unsolved) notebook`);
+      }
+    }
+    process.stderr.write(lines.join('\n') + '\n');
+    return ok ? 0 : 1;
+  } finally {
+    await session.close();
+  }
+}

@@ -6,10 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { SubmissionGrade } from './gradeRecords';
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
+import { escapeHtml } from '../../viz/escapeHtml';
 
 function exerciseSection(grade: SubmissionGrade): string {
   const heading = `<h2>${escapeHtml(grade.exercise)} <span class="points">${grade.total} / ${grade.max}</span></h2>`;

@@ -12,6 +12,7 @@ import { KernelAPI, SessionAPI } from '@jupyterlab/services';
 import { ErrorOutput, Notebook, Output } from '../notebookFormat';
 import { countCodeCells, runNotebook } from '../runNotebook';
 import { JupyterServer } from '../server';
+import { sleep } from '../sleep';
 import { exerciseMeta } from './exerciseFormat';
 import { recordMime, unseal } from './recordChannel';
 import { Sandbox } from './sandbox';
@@ -80,8 +81,6 @@ function readRecords(outputs: Output[], key: Buffer): { records: Record[]; bad: 
 }
 
 const isTestPart = (cell: Notebook['cells'][number]) => exerciseMeta(cell).kind === 'tests';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Shuts down whatever Jupyter still runs for a sandbox. When a kernel died, Jupyter restarts it and

@@ -7,15 +7,17 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { UsageError, openServer, positiveInteger, positiveNumber } from '../commands/command';
-import { connectServer, repoRoot } from '../server';
-import { EngineOptions } from './gradingEngine';
+import { EngineOptions } from '../grading/gradingEngine';
+import { BoundaryReport, boundaryWarning, probeBoundary } from '../grading/probeBoundary';
+import { gradingKernelPath, gradingLauncher, sandboxParent } from '../grading/sandbox';
 import { expectKernelDeaths } from '../kernelDeathNoise';
-import { gradingKernelPath, gradingLauncher, sandboxParent } from './sandbox';
+import { connectServer, repoRoot } from '../server';
+import { UsageError, openServer } from './command';
+import { NumberOptions, numberArguments, numberUsage, readNumbers } from './numberOptions';
 
 /**
- * Every grading limit: its default and help, in one place. `integer` options must be whole numbers
- * (`--heap 0.5` is a usage error, not 0).
+ * Every grading limit: its default, domain and help, in one place. `integer` options must be whole
+ * numbers (`--heap 0.5` is a usage error, not 0).
  */
 export const gradingLimitOptions = {
   jobs: { default: 1, integer: true, unit: 'N', help: 'kernels at a time on each server' },
@@ -57,25 +59,20 @@ export const gradingLimitOptions = {
   },
   memory: { default: 1536, integer: true, unit: 'MB', help: 'memory a kernel may use before it is killed' },
   heap: { default: 512, integer: true, unit: 'MB', help: 'V8 heap limit of a kernel' },
-} as const;
+} satisfies NumberOptions;
 
 type LimitName = keyof typeof gradingLimitOptions;
 
 /** util.parseArgs options shared by grade and validate. */
 export const gradingCommandOptions = {
-  ...(Object.fromEntries(Object.keys(gradingLimitOptions).map((name) => [name, { type: 'string' }])) as {
-    [name in LimitName]: { type: 'string' };
-  }),
+  ...numberArguments(gradingLimitOptions),
   server: { type: 'string', multiple: true },
   token: { type: 'string', multiple: true },
 } as const;
 
 /** Usage lines for those options. */
 export const gradingCommandUsage = [
-  ...Object.entries(gradingLimitOptions).map(
-    ([name, option]) =>
-      `  --${name} ${option.unit}`.padEnd(30) + `${option.help} (default ${option.default})`,
-  ),
+  numberUsage(gradingLimitOptions, 30),
   `  --server URL                grade on this running Jupyter server instead of starting one; repeat it
                               to spread the work over several. Each must be started with
                               JUPYTER_PATH=<repository>:<repository>/kernels/grading (for the
@@ -86,50 +83,6 @@ export const gradingCommandUsage = [
 ].join('\n');
 
 export type GradingValues = { [name in LimitName]?: string } & { server?: string[]; token?: string[] };
-
-/** The boundary the launcher can build on this machine (`launch.js --probe`). */
-export interface BoundaryReport {
-  boundary: 'bubblewrap' | 'node';
-  /** Each protection that is missing, and what that lets a submission do. */
-  missing: string[];
-  /** Why bubblewrap did not work, when it did not. */
-  detail: string;
-}
-
-/** Asks the launcher which protections this machine can give (it starts a tiny sandbox). */
-export function probeBoundary(): BoundaryReport {
-  const result = spawnSync(process.execPath, [gradingLauncher, '--probe'], {
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  try {
-    return JSON.parse(result.stdout) as BoundaryReport;
-  } catch {
-    return {
-      boundary: 'node',
-      missing: ['every OS-level protection: the launcher could not be asked'],
-      detail: (result.stderr || result.error?.message || '').trim().split('\n')[0],
-    };
-  }
-}
-
-/** The loud warning for a weak boundary, or '' when nothing is missing. */
-export function boundaryWarning(report: BoundaryReport): string {
-  if (report.missing.length === 0) return '';
-  const bar = '!'.repeat(78);
-  return [
-    bar,
-    `WARNING: grading kernels run WITHOUT ${report.boundary === 'node' ? 'an OS-level sandbox' : 'some protections'}.`,
-    ...(report.detail ? [`  (${report.detail})`] : []),
-    'Missing:',
-    ...report.missing.map((item) => `  - ${item}`),
-    report.boundary === 'node'
-      ? 'Install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap) before grading work you do not trust.'
-      : 'See the README ("What the grader protects against").',
-    bar,
-    '',
-  ].join('\n');
-}
 
 export interface GradingSession {
   options: EngineOptions;
@@ -171,14 +124,13 @@ async function checkServersServeSandboxes(command: string, urls: string[], token
   }
 }
 
-/** Reads the limits from the command line: each checked for its domain, defaults from the table. */
-function readLimits(command: string, values: GradingValues): { [name in LimitName]: number } {
-  const limits = {} as { [name in LimitName]: number };
-  for (const [name, option] of Object.entries(gradingLimitOptions) as Array<
-    [LimitName, (typeof gradingLimitOptions)[LimitName]]
-  >) {
-    const parse = option.integer ? positiveInteger : positiveNumber;
-    limits[name] = parse(command, name, values[name], option.default);
+/** The limits from the command line: each checked for its domain, the table's default where absent. */
+export function readGradingLimits(command: string, values: GradingValues): { [name in LimitName]: number } {
+  const limits = readNumbers(command, gradingLimitOptions, values);
+  if (limits.heap > limits.memory) {
+    throw new UsageError(
+      `convlab ${command}: --heap ${limits.heap} is more than --memory ${limits.memory}: the heap lives in that memory`,
+    );
   }
   return limits;
 }
@@ -193,12 +145,7 @@ export async function openGradingSession(command: string, values: GradingValues)
       `convlab ${command}: give one --token per --server (got ${urls.length} --server, ${tokens.length} --token)`,
     );
   }
-  const limits = readLimits(command, values);
-  if (limits.heap > limits.memory) {
-    throw new UsageError(
-      `convlab ${command}: --heap ${limits.heap} is more than --memory ${limits.memory}: the heap lives in that memory`,
-    );
-  }
+  const limits = readGradingLimits(command, values);
   const boundary = probeBoundary();
   process.stderr.write(boundaryWarning(boundary));
 
