@@ -6,6 +6,7 @@
  */
 import { expect } from 'chai';
 import { createHash } from 'crypto';
+import { gradingLimitOptions } from '../src/jupyter/commands/gradingSession';
 import { probeBoundary } from '../src/jupyter/grading/probeBoundary';
 import { createSandbox, gradingKernelPath } from '../src/jupyter/grading/sandbox';
 import { Notebook } from '../src/jupyter/notebookFormat';
@@ -135,10 +136,11 @@ describe('grading kernel: forbidden functions and closed doors (guard.js, real k
     };
     const sandbox = createSandbox('forbidden-test', 'forbidden', {
       boundary: boundary.boundary,
-      heapMb: 512,
-      memoryMb: 1536,
-      kernelOutputBytes: 16_000_000,
-      kernelOutputMessages: 20_000,
+      // the limits `convlab grade` gives a kernel by default
+      heapMb: gradingLimitOptions.heap.default,
+      memoryMb: gradingLimitOptions.memory.default,
+      kernelOutputBytes: gradingLimitOptions['kernel-output'].default,
+      kernelOutputMessages: gradingLimitOptions['kernel-messages'].default,
       forbidden: ['conv2d'],
       teacherCells: cells
         .filter((cell) => cell.teacher)
