@@ -3,7 +3,7 @@
  * figures and code left exactly as they were. (browser.test.ts loads a real exported page.)
  */
 import { expect } from 'chai';
-import { portablePage } from '../src/jupyter/exportHtml';
+import { linkSiblingPages, portablePage } from '../src/jupyter/exportHtml';
 import { plotlyJs } from '../src/viz/figureHtml';
 
 const figureScript = 'var price = "$5 and $6"; if (a < b && c) { Plotly.newPlot(div, data); }';
@@ -62,5 +62,23 @@ describe('portablePage (exported HTML that works anywhere, offline)', () => {
     expect(exported.indexOf(bundle)).to.be.lessThan(exported.indexOf('class="convlab-figure"'));
     expect(portablePage(exported).split(bundle)).to.have.length(2); // exporting again adds nothing
     expect(out).not.to.include(bundle);
+  });
+});
+
+describe('linkSiblingPages (links between exported notebooks)', () => {
+  const names = new Set(['00-welcome', '04-padding']);
+
+  it('points a link to an exported notebook at its page, keeping the anchor', () => {
+    const html = '<a href="04-padding.ipynb">04</a> <a href="00-welcome.ipynb#Notation">notation</a>';
+    expect(linkSiblingPages(html, names)).to.equal(
+      '<a href="04-padding.html">04</a> <a href="00-welcome.html#Notation">notation</a>',
+    );
+  });
+
+  it('leaves links to notebooks that are not on the site (exercises, other folders) alone', () => {
+    const html =
+      '<a href="exercises/E1-convolution.ipynb">E1</a> <a href="99-missing.ipynb">x</a> ' +
+      '<a href="https://example.org/04-padding.ipynb">elsewhere</a>';
+    expect(linkSiblingPages(html, names)).to.equal(html);
   });
 });

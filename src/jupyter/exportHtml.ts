@@ -48,8 +48,21 @@ export function exportHtml(jupyter: JupyterInstall, files: string[], outDir: str
       ...files,
     ]);
   const pages = files.map((file) => path.join(outDir, path.basename(file, '.ipynb') + '.html'));
-  for (const page of pages) fs.writeFileSync(page, portablePage(fs.readFileSync(page, 'utf8')));
+  const names = new Set(files.map((file) => path.basename(file, '.ipynb')));
+  for (const page of pages)
+    fs.writeFileSync(page, linkSiblingPages(portablePage(fs.readFileSync(page, 'utf8')), names));
   return pages;
+}
+
+/**
+ * Links between notebooks (`[04](04-padding.ipynb#Anchor)`) made into links between the exported
+ * pages (`04-padding.html#Anchor`) where that page is exported beside this one. Links to anything
+ * else (an exercise, which is not part of the site) stay as they are.
+ */
+export function linkSiblingPages(html: string, names: ReadonlySet<string>): string {
+  return html.replace(/href="([^"/#?]+)\.ipynb(#[^"]*)?"/g, (link, name: string, anchor = '') =>
+    names.has(decodeURIComponent(name)) ? `href="${name}.html${anchor}"` : link,
+  );
 }
 
 /**
