@@ -14,7 +14,7 @@ import { SubmissionGrade, gradesCsv } from '../src/jupyter/grading/gradeRecords'
 import { hiddenCodeScrubber, scrubbedLine } from '../src/jupyter/grading/hiddenCodeScrubber';
 import { checkSteps, gradingSteps, releaseSteps } from '../src/jupyter/grading/pipelines';
 import { recordMime, seal, unseal } from '../src/jupyter/grading/recordChannel';
-import { compareValues, encodeValue } from '../src/jupyter/grading/recordValues';
+import { compareValues, encodeValue, valueText } from '../src/jupyter/grading/recordValues';
 import { manifestFile, releaseExercises } from '../src/jupyter/grading/releaseExercises';
 import { GradingRun, PartResult } from '../src/jupyter/grading/runGradingNotebook';
 import { scoreTests, teacherRunProblems } from '../src/jupyter/grading/scoreTests';
@@ -22,6 +22,8 @@ import { cellChecksum } from '../src/jupyter/grading/steps/recordChecksums';
 import { mergeNotes } from '../src/jupyter/grading/steps/mergeSubmission';
 import { runSteps } from '../src/jupyter/grading/steps/notebookStep';
 import { check, record } from '../src/jupyter/grading/testKit';
+import * as library from '../src/index';
+import { printed } from './helpers/printed';
 import {
   arithmeticSource,
   exerciseCell,
@@ -372,6 +374,37 @@ describe('grading: recorded values', () => {
     expect(compareValues(encodeValue(NaN), encodeValue(NaN))).to.equal(undefined);
     expect(compareValues(encodeValue('x'), encodeValue(2))).to.equal('got "x", expected 2');
   });
+  it('Do two whole numbers outside a tensor (counts) have to be equal? Yes, unless the test gives a tolerance', () => {
+    const weightsOnly = encodeValue([12288 * 1000]);
+    const parameters = encodeValue([12288 * 1000 + 1000]);
+    expect(compareValues(weightsOnly, parameters)).to.equal('at [0]: got 12288000, expected 12289000');
+    expect(compareValues(weightsOnly, parameters, { rtol: 1e-3 })).to.equal(undefined);
+    // a measurement near a whole number, and a tensor's whole entries, stay within the tolerance
+    expect(compareValues(encodeValue(3.0000001), encodeValue(3))).to.equal(undefined);
+    const whole = (last: number) => encodeValue(ndarray(new Float64Array([1, last]), [2]));
+    expect(compareValues(whole(12288000), whole(12288001))).to.equal(undefined);
+  });
+  it("Does a student's nested arrays pass for the teacher's tensor? No: only an expected value written as nested arrays meets a tensor", () => {
+    const tensor = encodeValue(ndarray(new Float64Array([1, 2, 3, 4]), [2, 2]));
+    const nested = encodeValue([
+      [1, 2],
+      [3, 4],
+    ]);
+    expect(compareValues(tensor, nested)).to.equal(undefined);
+    expect(compareValues(nested, tensor, { actualIsUntrusted: true })).to.equal(
+      'got an array of length 2, expected a tensor of shape [2,2]',
+    );
+    expect(compareValues(tensor, encodeValue([[1, 2], [3]]))).to.equal(
+      'got a tensor of shape [2,2], expected an array of length 2',
+    );
+  });
+  it('shows a value as a ✓ line does: JSON, tensors nested, special numbers by name, long ones described', () => {
+    const tensor = encodeValue(ndarray(new Float64Array([1, NaN, -Infinity, 4]), [2, 2]));
+    expect(valueText(tensor)).to.equal('[[1,NaN],[-Infinity,4]]');
+    expect(valueText(encodeValue({ b: 'x', a: undefined }))).to.equal('{"a":undefined,"b":"x"}');
+    expect(valueText(tensor, 10)).to.equal('a tensor of shape [2,2]');
+    expect(valueText(encodeValue(ndarray(new Float64Array([7]), [])))).to.equal('7');
+  });
   it('Does a hidden comparison say anything about the values? Only where they differ', () => {
     const t = (values: number[]) => encodeValue(ndarray(new Float64Array(values), [2, 2]));
     expect(compareValues(t([1, 2, 3.01, 4]), t([1, 2, 3, 4]), { showValues: false })).to.equal(
@@ -424,19 +457,17 @@ describe('grading: the record seal and the test kit', () => {
     expect(() => unseal(key, tampered)).to.throw();
     expect(() => unseal(key, { iv: 1 } as never)).to.throw('unseal: not a sealed record');
   });
-  it('check passes quietly-but-visibly, fails with the position, and record returns nothing (a hidden last line prints nothing)', () => {
-    const printed: string[] = [];
-    const log = console.log;
-    console.log = (text: string) => printed.push(text);
-    try {
-      check('sum', 1 + 2, 3);
-    } finally {
-      console.log = log;
-    }
-    expect(printed).to.deep.equal(['✓ sum']);
-    expect(() => check('pair', [1, 2], [1, 3])).to.throw('pair: at [1]: got 2, expected 3');
-    expect(() => check('', 1, 1)).to.throw('check: label must be a non-empty string naming the case, got ""');
-    expect(record('x', 5)).to.equal(undefined);
+  it("Is the package root's check the test kit's, and its record too (one check for lectures and exercises)?", () => {
+    expect(library.check).to.equal(check);
+    expect(library.record).to.equal(record);
+  });
+  it('record checks its label and tolerance, and outside the grader prints and returns nothing (a hidden last line shows nothing)', () => {
+    const { out, err } = printed(() => expect(record('x', 5)).to.equal(undefined));
+    expect([out, err]).to.deep.equal([[], []]);
+    expect(() => record('', 5)).to.throw('record: label must be a non-empty string naming the case, got ""');
+    expect(() => record('x', 5, { atol: -1 })).to.throw(
+      'record: tolerance must be { atol?, rtol? } with finite numbers ≥ 0, got {"atol":-1}',
+    );
   });
 });
 

@@ -1,7 +1,8 @@
 /**
- * The values test cells record, as plain JSON, and how two of them are compared. Runs in two places:
- * inside a kernel (testKit's `check` and `record`) and in the grader, which compares a student's
- * values with the teacher's outside any kernel.
+ * The values test cells record, as plain JSON, and how two of them are compared: the rule of
+ * convlab's one `check`. Runs in two places: inside a kernel (testKit's `check` and `record`, in
+ * lecture notebooks and exercises alike) and in the grader, which compares a student's values with
+ * the teacher's outside any kernel.
  */
 
 export interface SpecialNumber {
@@ -43,7 +44,10 @@ const isTensorValue = (v: unknown): v is TensorValue =>
   v.$tensor.every((d) => Number.isInteger(d)) &&
   Array.isArray(v.values);
 
-/** How close two numbers must be: |actual − expected| ≤ atol + rtol·|expected|. */
+/**
+ * How close two numbers must be: |actual − expected| ≤ atol + rtol·|expected|. Without one, two whole
+ * numbers outside a tensor must be equal and other numbers agree within `defaultTolerance`.
+ */
 export interface Tolerance {
   atol?: number;
   rtol?: number;
@@ -150,6 +154,38 @@ function describe(value: RecordValue): string {
   return `an object with keys ${Object.keys(value).join(', ') || '(none)'}`;
 }
 
+/** A tensor's entries as nested arrays, like `toNested`. */
+function nestedEntries(tensor: TensorValue): RecordValue {
+  const entry = (v: number | string): RecordValue =>
+    typeof v === 'number' ? v : { $number: v as SpecialNumber['$number'] };
+  const nest = (axis: number, start: number): RecordValue => {
+    if (axis === tensor.$tensor.length) return entry(tensor.values[start]);
+    const step = tensor.$tensor.slice(axis + 1).reduce((p, d) => p * d, 1);
+    return Array.from({ length: tensor.$tensor[axis] }, (_, i) => nest(axis + 1, start + i * step));
+  };
+  return nest(0, 0);
+}
+
+/**
+ * A value as a ✓ line shows it: JSON, tensors as nested arrays, NaN, ±Infinity and undefined by
+ * name (`[[-5,-4],[NaN,8]]`); a text longer than `maxLength` gives way to the value's description
+ * (`a tensor of shape [2,5,7,8]`).
+ */
+export function valueText(value: RecordValue, maxLength = Infinity): string {
+  const text = (v: RecordValue): string => {
+    if (v === null || typeof v !== 'object') return JSON.stringify(v);
+    if (Array.isArray(v)) return `[${v.map(text).join(',')}]`;
+    if (isTensorValue(v)) return text(nestedEntries(v));
+    if (isSpecialNumber(v)) return v.$number;
+    if (isUndefinedValue(v)) return 'undefined';
+    return `{${Object.keys(v)
+      .map((key) => `${JSON.stringify(key)}:${text(v[key])}`)
+      .join(',')}}`;
+  };
+  const full = text(value);
+  return full.length <= maxLength ? full : describe(value);
+}
+
 /** A tensor entry or special number as a number; anything malformed becomes NaN (never equal). */
 function numberOf(value: unknown): number {
   if (typeof value === 'number') return value;
@@ -160,6 +196,25 @@ function closeEnough(actual: number, expected: number, tolerance: Required<Toler
   if (Number.isNaN(expected)) return Number.isNaN(actual);
   if (!Number.isFinite(expected)) return actual === expected;
   return Math.abs(actual - expected) <= tolerance.atol + tolerance.rtol * Math.abs(expected);
+}
+
+/**
+ * Nested arrays of numbers read as a tensor (shape and row-major values), or undefined when they are
+ * not a rectangular block of numbers: `[[1,2],[3,4]]` is shape [2,2].
+ */
+function nestedAsTensor(nested: RecordValue[]): TensorValue | undefined {
+  const shape: number[] = [];
+  for (let level: RecordValue = nested; Array.isArray(level); level = level[0]) shape.push(level.length);
+  const values: Array<number | string> = [];
+  const collect = (v: RecordValue, axis: number): boolean => {
+    if (axis < shape.length)
+      return Array.isArray(v) && v.length === shape[axis] && v.every((item) => collect(item, axis + 1));
+    if (typeof v === 'number') values.push(v);
+    else if (isSpecialNumber(v)) values.push(v.$number);
+    else return false;
+    return true;
+  };
+  return collect(nested, 0) ? { $tensor: shape, values } : undefined;
 }
 
 /** Row-major flat index → `[i,j,k]`. */
@@ -198,6 +253,10 @@ export function compareValues(
     atol: options.atol ?? defaultTolerance.atol,
     rtol: options.rtol ?? defaultTolerance.rtol,
   };
+  // Two whole numbers outside a tensor are counts (sizes, parameters, indices): unless the test gives
+  // a tolerance they must be equal, so 12,288,000 weights do not pass for 12,289,000 parameters. A
+  // tensor's entries are measurements, compared within the tolerance even when they are whole.
+  const countsExact = options.atol === undefined && options.rtol === undefined;
   const show = options.showValues ?? true;
   const untrusted = options.actualIsUntrusted ?? false;
   const differ = (at: string, got: string, want: string) =>
@@ -226,7 +285,11 @@ export function compareValues(
       const want = typeof e === 'number' ? e : numberOf(e.$number);
       if (typeof a !== 'number' && !isSpecialNumber(a)) return differ(at, actualText(a), String(want));
       const got = typeof a === 'number' ? a : numberOf(a.$number);
-      return closeEnough(got, want, tolerance) ? undefined : differ(at, actualNumber(got), String(want));
+      const agree =
+        countsExact && Number.isInteger(got) && Number.isInteger(want)
+          ? got === want
+          : closeEnough(got, want, tolerance);
+      return agree ? undefined : differ(at, actualNumber(got), String(want));
     }
     if (e === null || typeof e !== 'object')
       return a === e ? undefined : differ(at, actualText(a), describe(e));
@@ -246,6 +309,9 @@ export function compareValues(
       return undefined;
     }
     if (Array.isArray(e)) {
+      // an expected value written by hand as nested arrays meets a tensor as the tensor it describes
+      const asTensor = isTensorValue(a) ? nestedAsTensor(e) : undefined;
+      if (asTensor) return walk(a, asTensor, at);
       if (!Array.isArray(a)) return differ(at, actualText(a), describe(e));
       if (a.length !== e.length) {
         return `${prefix}${show ? `length ${a.length}, expected ${e.length}` : 'wrong length'}`;
