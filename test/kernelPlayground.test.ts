@@ -149,7 +149,7 @@ describe('kernelPlayground() in a browser (chromium)', function () {
     await browser?.close();
   });
 
-  it('draws image ⋆ kernel, redraws as a value is typed, fills a preset, and flags a non-number', async () => {
+  it('draws image ∗ kernel, redraws as a value is typed, fills a preset, and flags a non-number', async () => {
     const image = tensor(
       Array.from({ length: 8 }, (_, r) => Array.from({ length: 9 }, (_, c) => ((r * 7 + c * 3) % 5) / 4)),
     );

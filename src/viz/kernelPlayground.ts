@@ -265,7 +265,7 @@ function draw() {
     xaxis2: Object.assign({ domain: [0.52, 0.94], anchor: 'y2' }, axis), yaxis2: yAxis('x2'),
     annotations: [
       { text: 'image ' + s.height + '×' + s.width, x: 0.22, y: 1, xref: 'paper', yref: 'paper', yanchor: 'bottom', showarrow: false },
-      { text: (absolute ? '|image ⋆ kernel|' : 'image ⋆ kernel') + ' ' + out.height + '×' + out.width, x: 0.73, y: 1, xref: 'paper', yref: 'paper', yanchor: 'bottom', showarrow: false }
+      { text: (absolute ? '|image ∗ kernel|' : 'image ∗ kernel') + ' ' + out.height + '×' + out.width, x: 0.73, y: 1, xref: 'paper', yref: 'paper', yanchor: 'bottom', showarrow: false }
     ]
   };
   window.Plotly.react(el('-plot'), [original, result], layout, { displaylogo: false });
