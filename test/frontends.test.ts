@@ -232,6 +232,8 @@ async function startSession(frontEnd: FrontEnd): Promise<Session> {
     },
   });
   session.browser = await launchChromium({ width: 1280, height: 900 });
+  // three front ends at once on two cores: a JupyterLab page can take longer than 30 s to load
+  session.browser.context.setDefaultTimeout(120_000);
   // Nothing from off this machine: the figures must draw offline.
   await blockOutsideRequests(session.browser.context);
   await session.browser.context.addInitScript(COUNT_INSERTED_FIGURES);
