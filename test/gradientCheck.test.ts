@@ -1,7 +1,5 @@
 import { expect } from 'chai';
-import { inspect } from 'util';
 import {
-  CheckFailure,
   conv2d,
   conv2dBackward,
   ConvlabError,
@@ -16,21 +14,7 @@ import {
   weightedSum,
   zeros,
 } from '../src/index';
-
-/** Runs `body` with console.log and console.error collected, and returns what they printed. */
-function printed(body: () => void): { out: string[]; err: string[] } {
-  const [log, error] = [console.log, console.error];
-  const out: string[] = [];
-  const err: string[] = [];
-  console.log = (line: string) => out.push(line);
-  console.error = (line: string) => err.push(line);
-  try {
-    body();
-  } finally {
-    [console.log, console.error] = [log, error];
-  }
-  return { out, err };
-}
+import { failureLine, printed } from './helpers/printed';
 
 describe('numericalGradient (centred differences)', () => {
   it('Is the gradient of Σ t² equal to 2t, and is t left as it was?', () => {
@@ -45,17 +29,6 @@ describe('numericalGradient (centred differences)', () => {
     expect(() => numericalGradient(() => 0, view)).to.throw('contiguous float64');
   });
 });
-
-/** The one line a student reads for a thrown error (tslab prints it with console.error → inspect). */
-function failureLine(body: () => void): string {
-  try {
-    printed(body);
-  } catch (error) {
-    expect(error).to.be.instanceOf(CheckFailure);
-    return inspect(error);
-  }
-  throw new Error('expected a CheckFailure');
-}
 
 describe('gradientCheck (the exercises’ one-line check)', () => {
   it("x=[1,5,6,2] W=[3,3,2,3] s=2 p=1: does the library's conv2dBackward pass, in one ✓ line?", () => {
