@@ -384,6 +384,22 @@ describe('grading: recorded values', () => {
     const whole = (last: number) => encodeValue(ndarray(new Float64Array([1, last]), [2]));
     expect(compareValues(whole(12288000), whole(12288001))).to.equal(undefined);
   });
+  it('Does a wrong count pass with a fraction added (48123.5 for 48120)? No: a whole expected number is met within half a unit', () => {
+    // found by a red team: the rule used to apply only when both numbers were whole
+    expect(compareValues(48123.5, 48120)).to.equal('got 48123.5, expected 48120');
+    expect(compareValues(12289000.5, 12288000)).to.equal('got 12289000.5, expected 12288000');
+    expect(compareValues(48120.0000001, 48120)).to.equal(undefined); // float noise on the right count
+    expect(compareValues(48123.5, 48120, { atol: 5 })).to.equal(undefined); // the test's own tolerance
+  });
+  it("In grading, does a submission's tensor pass for the teacher's nested arrays of counts? No", () => {
+    const tensor = encodeValue(ndarray(new Float64Array([48124, 10165]), [2]));
+    const counts = encodeValue([48120, 10164]);
+    // in a notebook, a hand-written expected array stands for the tensor (within the tolerance)
+    expect(compareValues(tensor, counts)).to.equal(undefined);
+    expect(compareValues(tensor, counts, { actualIsUntrusted: true })).to.equal(
+      'got a tensor of shape [2], expected an array of length 2',
+    );
+  });
   it("Does a student's nested arrays pass for the teacher's tensor? No: only an expected value written as nested arrays meets a tensor", () => {
     const tensor = encodeValue(ndarray(new Float64Array([1, 2, 3, 4]), [2, 2]));
     const nested = encodeValue([

@@ -253,9 +253,10 @@ export function compareValues(
     atol: options.atol ?? defaultTolerance.atol,
     rtol: options.rtol ?? defaultTolerance.rtol,
   };
-  // Two whole numbers outside a tensor are counts (sizes, parameters, indices): unless the test gives
-  // a tolerance they must be equal, so 12,288,000 weights do not pass for 12,289,000 parameters. A
-  // tensor's entries are measurements, compared within the tolerance even when they are whole.
+  // A whole number expected outside a tensor is a count (a size, a parameter count, an index): unless
+  // the test gives a tolerance, the value must also be within half a unit of it, so 12,288,000
+  // weights do not pass for 12,289,000 parameters, nor does 12,289,000.5 (float noise on the right
+  // count still does). A tensor's entries are measurements, compared within the tolerance only.
   const countsExact = options.atol === undefined && options.rtol === undefined;
   const show = options.showValues ?? true;
   const untrusted = options.actualIsUntrusted ?? false;
@@ -286,9 +287,8 @@ export function compareValues(
       if (typeof a !== 'number' && !isSpecialNumber(a)) return differ(at, actualText(a), String(want));
       const got = typeof a === 'number' ? a : numberOf(a.$number);
       const agree =
-        countsExact && Number.isInteger(got) && Number.isInteger(want)
-          ? got === want
-          : closeEnough(got, want, tolerance);
+        closeEnough(got, want, tolerance) &&
+        !(countsExact && Number.isInteger(want) && !(Math.abs(got - want) < 0.5));
       return agree ? undefined : differ(at, actualNumber(got), String(want));
     }
     if (e === null || typeof e !== 'object')
@@ -309,8 +309,10 @@ export function compareValues(
       return undefined;
     }
     if (Array.isArray(e)) {
-      // an expected value written by hand as nested arrays meets a tensor as the tensor it describes
-      const asTensor = isTensorValue(a) ? nestedAsTensor(e) : undefined;
+      // An expected value written by hand as nested arrays meets a tensor as the tensor it describes.
+      // Not in grading: there the expected arrays are the teacher's record, and a submission that
+      // sends a tensor instead would trade the count rule above for the tensor's tolerance.
+      const asTensor = isTensorValue(a) && !untrusted ? nestedAsTensor(e) : undefined;
       if (asTensor) return walk(a, asTensor, at);
       if (!Array.isArray(a)) return differ(at, actualText(a), describe(e));
       if (a.length !== e.length) {
