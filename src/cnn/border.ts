@@ -1,6 +1,7 @@
 import { zeroPad } from './zeroPad';
 import { checkTensor, dtypeOf, Tensor, zeros } from './tensor';
 import { ConvlabError } from './convlabError';
+import { nonNegativeInteger } from './positiveInteger';
 
 /**
  * How to invent the pixels outside an image, named after OpenCV's border types because those names
@@ -76,11 +77,7 @@ export function padBorder(image: Tensor, pad: number, mode: BorderMode = 'zero')
   const fn = 'padBorder';
   checkTensor(fn, 'image', image, [2, 3]);
   checkMode(fn, mode);
-  if (typeof pad !== 'number' || !Number.isInteger(pad) || pad < 0) {
-    throw new ConvlabError(fn, `pad must be a non-negative integer, got ${JSON.stringify(pad)}`, {
-      image: image.shape,
-    });
-  }
+  nonNegativeInteger(fn, 'pad', pad, { shapes: { image: image.shape } });
   const [height, width] = image.shape;
   if (height === 0 || width === 0) {
     throw new ConvlabError(fn, 'cannot pad an empty image', { image: image.shape });

@@ -7,6 +7,7 @@ import { pool2d } from './pool2d';
 import { checkTensor, copy, dtypeOf, shapeString, Tensor, zeros } from './tensor';
 import { ops } from './ops';
 import { ConvlabError } from './convlabError';
+import { positiveInteger } from './positiveInteger';
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const JPEG_SIGNATURE = [0xff, 0xd8, 0xff];
@@ -275,16 +276,8 @@ export function downsample(
 export function resize(image: Tensor, outHeight: number, outWidth: number): Tensor {
   const fn = 'resize';
   checkTensor(fn, 'image', image, [2, 3]);
-  for (const [name, v] of [
-    ['outHeight', outHeight],
-    ['outWidth', outWidth],
-  ] as const) {
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
-      throw new ConvlabError(fn, `${name} must be a positive integer, got ${JSON.stringify(v)}`, {
-        image: image.shape,
-      });
-    }
-  }
+  positiveInteger(fn, 'outHeight', outHeight, { shapes: { image: image.shape } });
+  positiveInteger(fn, 'outWidth', outWidth, { shapes: { image: image.shape } });
   const volume = asVolume(image);
   const [height, width, channels] = volume.shape;
   const out = zeros([outHeight, outWidth, channels], dtypeOf(image));

@@ -1,16 +1,13 @@
 import { Random, seededRandom } from './random';
 import { DType, Tensor, zeros } from './tensor';
 import { ConvlabError } from './convlabError';
+import { positiveInteger } from './positiveInteger';
 
 /** How a layer's weights start: `'he'` for layers followed by relu, `'glorot'` otherwise. */
 export type Initializer = 'he' | 'glorot';
 
 function checkFans(fn: string, shape: readonly number[], fans: Record<string, number>): void {
-  for (const [name, value] of Object.entries(fans)) {
-    if (!Number.isInteger(value) || value < 1) {
-      throw new ConvlabError(fn, `${name} must be a positive integer, got ${value}`, { shape });
-    }
-  }
+  for (const [name, value] of Object.entries(fans)) positiveInteger(fn, name, value, { shapes: { shape } });
 }
 
 function generator(rng: Random | number): Random {

@@ -1,6 +1,7 @@
 import { Initializer } from './init';
 import { checkStride, Pad, resolvePad } from './shape';
 import { ConvlabError } from './convlabError';
+import { positiveInteger } from './positiveInteger';
 
 export type { Layer } from './layer';
 
@@ -86,12 +87,6 @@ function checkOptions(
   }
 }
 
-function checkPositiveInteger(fn: string, name: string, value: unknown): void {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new ConvlabError(fn, `${name} must be a positive integer, got ${JSON.stringify(value)}`);
-  }
-}
-
 function checkCommon(fn: string, config: { activation?: unknown; init?: unknown; name?: unknown }): void {
   if (config.activation !== undefined && !ACTIVATIONS.includes(config.activation as Activation)) {
     throw new ConvlabError(
@@ -110,7 +105,7 @@ function checkCommon(fn: string, config: { activation?: unknown; init?: unknown;
 function pool(type: 'maxPool' | 'avgPool', config: PoolConfig): LayerSpec {
   const fn = `layers.${type}`;
   checkOptions(fn, config, ['size', 'stride', 'name'], ['size']);
-  checkPositiveInteger(fn, 'size', config.size);
+  positiveInteger(fn, 'size', config.size);
   if (config.stride !== undefined) checkStride(fn, config.stride);
   checkCommon(fn, config);
   return { type, config: { ...config } };
@@ -134,8 +129,8 @@ export const layers = {
       ['filters', 'size', 'stride', 'pad', 'activation', 'init', 'name'],
       ['filters', 'size'],
     );
-    checkPositiveInteger(fn, 'filters', config.filters);
-    checkPositiveInteger(fn, 'size', config.size);
+    positiveInteger(fn, 'filters', config.filters);
+    positiveInteger(fn, 'size', config.size);
     if (config.stride !== undefined) checkStride(fn, config.stride);
     if (config.pad !== undefined) resolvePad(fn, config.pad, config.size);
     checkCommon(fn, config);
@@ -161,7 +156,7 @@ export const layers = {
   dense(config: DenseConfig): LayerSpec {
     const fn = 'layers.dense';
     checkOptions(fn, config, ['units', 'activation', 'init', 'name'], ['units']);
-    checkPositiveInteger(fn, 'units', config.units);
+    positiveInteger(fn, 'units', config.units);
     checkCommon(fn, config);
     return { type: 'dense', config: { ...config } };
   },

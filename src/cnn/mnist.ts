@@ -4,6 +4,7 @@ import { seededRandom } from './random';
 import { ops } from './ops';
 import { allocate, checkTensor, DType, dtypeOf, fromData, Tensor, zeros } from './tensor';
 import { ConvlabError } from './convlabError';
+import { nonNegativeInteger } from './positiveInteger';
 
 /** How many digits the registry package `mnist` holds (a subset of MNIST's test set). */
 export const MNIST_SIZE = 10000;
@@ -44,21 +45,14 @@ function readDigits(): number[][] {
   return digitsCache;
 }
 
-function checkCount(fn: string, name: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-    throw new ConvlabError(fn, `${name} must be a non-negative integer, got ${JSON.stringify(value)}`);
-  }
-  return value;
-}
-
 /**
  * Hand-written digits from the registry package `mnist` (10,000 images, nothing fetched at run time),
  * shuffled with a seeded generator and split into disjoint training and test sets.
  */
 export function loadMnist(options: MnistOptions = {}): MnistData {
   const fn = 'loadMnist';
-  const train = checkCount(fn, 'train', options.train ?? 8000);
-  const test = checkCount(fn, 'test', options.test ?? 2000);
+  const train = nonNegativeInteger(fn, 'train', options.train ?? 8000);
+  const test = nonNegativeInteger(fn, 'test', options.test ?? 2000);
   const seed = options.seed ?? 0;
   if (typeof seed !== 'number' || !Number.isFinite(seed)) {
     throw new ConvlabError(fn, `seed must be a finite number, got ${JSON.stringify(seed)}`);

@@ -1,5 +1,6 @@
 import { contiguous, FloatArray, isContiguous, shapeString, Tensor } from './tensor';
 import { ConvlabError } from './convlabError';
+import { positiveInteger } from './positiveInteger';
 
 /** A learnable tensor and the gradient of the cost with respect to it (null before the first backward pass). */
 export interface Parameter {
@@ -150,10 +151,7 @@ export function stepDecay(
   if (!options || typeof options !== 'object')
     throw new ConvlabError(fn, 'options { factor, every } are required');
   const factor = checkNumber(fn, 'factor', options.factor, 0, Infinity, true);
-  const every = options.every;
-  if (!Number.isInteger(every) || every < 1) {
-    throw new ConvlabError(fn, `every must be a positive integer (epochs), got ${JSON.stringify(every)}`);
-  }
+  const every = positiveInteger(fn, 'every', options.every, { unit: 'epochs' });
   // rounded to 12 digits so that 0.01·0.2² prints as 0.0004, not 0.0004000000000000001
   return (epoch: number) => Number((initial * factor ** Math.floor(epoch / every)).toPrecision(12));
 }

@@ -18,6 +18,7 @@ import {
   Tensor,
 } from './tensor';
 import { ConvlabError } from './convlabError';
+import { isPositiveInteger, positiveInteger } from './positiveInteger';
 
 /** One row of `model.summary()`, as in the lecture's table. */
 export interface SummaryRow {
@@ -288,7 +289,7 @@ class SequentialModel implements Model {
 
   /** Forward in slices of `batchSize` examples, so a large set does not hold every activation at once. */
   private inBatches(fn: string, x: Tensor, batchSize: number): Tensor {
-    checkBatchSize(fn, batchSize);
+    positiveInteger(fn, 'batchSize', batchSize);
     const m = x.shape[0];
     const K = sizeOf(this.outputShape);
     const out = allocate(this.dtype, m * K);
@@ -442,10 +443,8 @@ function checkFitOptions(
     throw new ConvlabError(fn, 'options { epochs, batchSize?, optimizer, seed?, … } are required');
   }
   const { epochs, batchSize = 32, optimizer, seed = 0, shuffle = true, validation } = options;
-  if (!Number.isInteger(epochs) || epochs < 1) {
-    throw new ConvlabError(fn, `epochs must be a positive integer, got ${JSON.stringify(epochs)}`);
-  }
-  checkBatchSize(fn, batchSize);
+  positiveInteger(fn, 'epochs', epochs);
+  positiveInteger(fn, 'batchSize', batchSize);
   if (!optimizer || typeof optimizer.step !== 'function') {
     throw new ConvlabError(
       fn,
@@ -468,18 +467,8 @@ function pickExamples(data: Tensor, labels: Labels, picked: number[]): { xb: Ten
   return { xb: fromData(xb, [picked.length, ...data.shape.slice(1)]), yb };
 }
 
-function checkBatchSize(fn: string, batchSize: unknown): void {
-  if (typeof batchSize !== 'number' || !Number.isInteger(batchSize) || batchSize < 1) {
-    throw new ConvlabError(fn, `batchSize must be a positive integer, got ${JSON.stringify(batchSize)}`);
-  }
-}
-
 function checkInputShape(fn: string, inputShape: unknown): number[] {
-  if (
-    !Array.isArray(inputShape) ||
-    inputShape.length === 0 ||
-    inputShape.some((d) => typeof d !== 'number' || !Number.isInteger(d) || d < 1)
-  ) {
+  if (!Array.isArray(inputShape) || inputShape.length === 0 || !inputShape.every(isPositiveInteger)) {
     throw new ConvlabError(
       fn,
       `inputShape must be a list of positive integers such as [28, 28, 1], got ${JSON.stringify(inputShape)}`,

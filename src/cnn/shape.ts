@@ -1,5 +1,6 @@
 import { shapeString } from './tensor';
 import { ConvlabError } from './convlabError';
+import { positiveInteger } from './positiveInteger';
 
 /** Zero padding: a number of pixels, `'valid'` (0) or `'same'` ((f − 1)/2, odd f only). */
 export type Pad = number | 'valid' | 'same';
@@ -31,10 +32,7 @@ export function outputSize(n: number, f: number, pad: number, stride: number): n
 
 /** Checks a stride: a positive integer. */
 export function checkStride(fn: string, stride: unknown): number {
-  if (typeof stride !== 'number' || !Number.isInteger(stride) || stride <= 0) {
-    throw new ConvlabError(fn, `stride must be a positive integer, got ${JSON.stringify(stride)}`);
-  }
-  return stride;
+  return positiveInteger(fn, 'stride', stride);
 }
 
 /** Turns `'valid'`, `'same'` or a number into pixels of padding for a filter of size f. */
@@ -150,10 +148,7 @@ export function poolGeometry(
       `options { size, stride?, mode? } are required, got ${JSON.stringify(options)}`,
     );
   }
-  const size = options.size;
-  if (typeof size !== 'number' || !Number.isInteger(size) || size <= 0) {
-    throw new ConvlabError(fn, `size must be a positive integer, got ${JSON.stringify(size)}`);
-  }
+  const size = positiveInteger(fn, 'size', options.size);
   const stride = checkStride(fn, options.stride ?? size);
   const mode = options.mode ?? 'max';
   if (mode !== 'max' && mode !== 'avg') {

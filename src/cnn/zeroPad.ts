@@ -1,5 +1,5 @@
 import { checkTensor, dtypeOf, Tensor, zeros, assign } from './tensor';
-import { ConvlabError } from './convlabError';
+import { nonNegativeInteger } from './positiveInteger';
 
 /**
  * Pads the two spatial axes with zeros: (H,W), (H,W,C) or (m,H,W,C) → H + 2·pad, W + 2·pad.
@@ -8,11 +8,7 @@ import { ConvlabError } from './convlabError';
 export function zeroPad(x: Tensor, pad: number): Tensor {
   const fn = 'zeroPad';
   checkTensor(fn, 'x', x, [2, 3, 4]);
-  if (typeof pad !== 'number' || !Number.isInteger(pad) || pad < 0) {
-    throw new ConvlabError(fn, `pad must be a non-negative integer, got ${JSON.stringify(pad)}`, {
-      x: x.shape,
-    });
-  }
+  nonNegativeInteger(fn, 'pad', pad, { shapes: { x: x.shape } });
   const h = x.dimension === 4 ? 1 : 0; // index of the height axis
   const shape = x.shape.slice();
   shape[h] += 2 * pad;

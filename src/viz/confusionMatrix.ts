@@ -2,6 +2,7 @@ import { Tensor } from '../cnn/tensor';
 import { Figure, isTensor } from './figure';
 import { heatmap } from './heatmap';
 import { ConvlabError } from '../cnn/convlabError';
+import { isPositiveInteger } from '../cnn/positiveInteger';
 
 /** Class indices: a plain array, or a 1-D tensor (e.g. an argmax of predictions). */
 export type ClassIndices = readonly number[] | Tensor;
@@ -58,12 +59,11 @@ export function confusionMatrix(
   options: { title?: string } = {},
 ): Figure {
   const fn = 'confusionMatrix';
-  const names =
-    typeof classes === 'number' && Number.isInteger(classes) && classes > 0
-      ? Array.from({ length: classes }, (_, i) => String(i))
-      : Array.isArray(classes) && classes.length > 0
-        ? classes.map(String)
-        : null;
+  const names = isPositiveInteger(classes)
+    ? Array.from({ length: classes }, (_, i) => String(i))
+    : Array.isArray(classes) && classes.length > 0
+      ? classes.map(String)
+      : null;
   if (!names)
     throw new ConvlabError(
       fn,

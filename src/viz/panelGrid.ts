@@ -11,6 +11,7 @@ import {
 } from './figure';
 import { colorRange, heatmap, HeatmapOptions, MAX_VALUES_SIDE } from './heatmap';
 import { ConvlabError } from '../cnn/convlabError';
+import { positiveInteger } from '../cnn/positiveInteger';
 
 /** One panel: a matrix (drawn as a heatmap) with a title, or a ready single-plot figure. */
 export type PanelInput = Figure | { title?: string; matrix: MatrixLike };
@@ -70,10 +71,7 @@ export function panelGrid(panels: PanelInput[], options: PanelGridOptions = {}):
       `expected a non-empty array of panels ({ title, matrix } or figures), got ${panels}`,
     );
   }
-  const columns = options.columns ?? Math.min(panels.length, 4);
-  if (!Number.isInteger(columns) || columns < 1) {
-    throw new ConvlabError(fn, `columns must be a positive integer, got ${columns}`);
-  }
+  const columns = positiveInteger(fn, 'columns', options.columns ?? Math.min(panels.length, 4));
   const panelSize = options.panelSize ?? 180;
   const rowsOf = panels.map((p, i) => (isFigure(p) ? null : toRows(fn, `panel ${i} matrix`, p.matrix)));
   const dimsOfPanel = panels.map((p, i) => (rowsOf[i] ? dimsOf(rowsOf[i]!) : zDims(p as Figure)));

@@ -1,4 +1,5 @@
 import { ConvlabError } from '../cnn/convlabError';
+import { positiveInteger } from '../cnn/positiveInteger';
 import { downsample, toGray } from '../cnn/image';
 import { checkTensor, copy, Tensor } from '../cnn/tensor';
 
@@ -12,11 +13,7 @@ import { checkTensor, copy, Tensor } from '../cnn/tensor';
 export function smallGray(image: Tensor, maxSide = 128): Tensor {
   const fn = 'smallGray';
   checkTensor(fn, 'image', image, [2, 3]);
-  if (!Number.isInteger(maxSide) || maxSide < 1) {
-    throw new ConvlabError(fn, `maxSide must be a positive integer, got ${JSON.stringify(maxSide)}`, {
-      image: image.shape,
-    });
-  }
+  positiveInteger(fn, 'maxSide', maxSide, { shapes: { image: image.shape } });
   const channels = image.dimension === 3 ? image.shape[2] : 1;
   if (channels < 1 || channels > 4 || image.shape[0] === 0 || image.shape[1] === 0) {
     throw new ConvlabError(fn, 'image must be (H,W) or (H,W,C) with 1 to 4 channels and H, W > 0', {
