@@ -1,0 +1,181 @@
+/**
+ * Layouts: channels-last batches to padded planes and back, to padded channels-last, and
+ * channels-last ↔ channel rows.
+ */
+
+/**
+ * Copies a channels-last batch x (m,H,W,C) into planes xp (m,C,H+2p,W+2p) with a zero border of p pixels.
+ * In planes, a window row of one channel is a contiguous run: im2col becomes plain copies, and the
+ * zero padding needs no bounds checks.
+ */
+@inline
+function toPaddedPlanes<T>(x: usize, batch: i32, H: i32, W: i32, C: i32, pad: i32, xp: usize): void {
+  const size = sizeof<T>();
+  const Hp = H + 2 * pad;
+  const Wp = W + 2 * pad;
+  memory.fill(xp, 0, <usize>(batch * C * Hp * Wp) * size);
+  if (C == 1) {
+    // one channel: the planes are the images, each row copied whole into its padded place
+    for (let row = 0; row < batch * H; row++) {
+      const n = row / H;
+      const to = xp + <usize>((n * Hp + row - n * H + pad) * Wp + pad) * size;
+      memory.copy(to, x + <usize>(row * W) * size, <usize>W * size);
+    }
+    return;
+  }
+  let from = x;
+  for (let n = 0; n < batch; n++) {
+    for (let h = 0; h < H; h++) {
+      for (let w = 0; w < W; w++) {
+        let to = xp + <usize>(((n * C) * Hp + h + pad) * Wp + w + pad) * size;
+        for (let c = 0; c < C; c++) {
+          store<T>(to, load<T>(from));
+          from += size;
+          to += <usize>(Hp * Wp) * size;
+        }
+      }
+    }
+  }
+}
+
+/** The way back for gradients: dX (m,H,W,C) = the inside of the planes dXp (m,C,H+2p,W+2p). */
+@inline
+function fromPaddedPlanes<T>(dXp: usize, batch: i32, H: i32, W: i32, C: i32, pad: i32, dX: usize): void {
+  const size = sizeof<T>();
+  const Hp = H + 2 * pad;
+  const Wp = W + 2 * pad;
+  let to = dX;
+  for (let n = 0; n < batch; n++) {
+    for (let h = 0; h < H; h++) {
+      for (let w = 0; w < W; w++) {
+        let from = dXp + <usize>(((n * C) * Hp + h + pad) * Wp + w + pad) * size;
+        for (let c = 0; c < C; c++) {
+          store<T>(to, load<T>(from));
+          to += size;
+          from += <usize>(Hp * Wp) * size;
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Copies a channels-last batch x (m,H,W,C) into xp (m,H+2p,W+2p,C), zeros around: the input of
+ * convChannelsLast, whose windows then never leave the array.
+ */
+@inline
+function toPaddedChannelsLast<T>(x: usize, batch: i32, H: i32, W: i32, C: i32, pad: i32, xp: usize): void {
+  const size = sizeof<T>();
+  const Hp = H + 2 * pad;
+  const Wp = W + 2 * pad;
+  memory.fill(xp, 0, <usize>(batch * Hp * Wp * C) * size);
+  const rowBytes = <usize>(W * C) * size;
+  for (let n = 0; n < batch; n++) {
+    for (let h = 0; h < H; h++) {
+      const to = xp + <usize>(((n * Hp + h + pad) * Wp + pad) * C) * size;
+      memory.copy(to, x + <usize>((n * H + h) * W * C) * size, rowBytes);
+    }
+  }
+}
+
+/**
+ * The GEMM leaves conv's output as channel rows zT (K × ld); the library's layout is channels-last.
+ * For the block's `count` positions: out[(first + q)·K + k] = zT[k, column(q)] + bias[k], where position q
+ * is (row q / rowLength, yC q % rowLength) and its column is row·pitch + yC (pitch = rowLength when the
+ * block's columns are contiguous).
+ */
+@inline
+function storeChannelsLast<T>(
+  zT: usize,
+  ld: i32,
+  K: i32,
+  count: i32,
+  rowLength: i32,
+  pitch: i32,
+  bias: usize,
+  out: usize,
+  first: i32,
+): void {
+  const size = sizeof<T>();
+  let to = out + <usize>first * K * size;
+  for (let row = 0, q = 0; q < count; row++) {
+    const end = min(count, q + rowLength);
+    for (let column = row * pitch; q < end; q++, column++) {
+      for (let k = 0; k < K; k++) {
+        store<T>(to, load<T>(zT + (<usize>k * ld + column) * size) + load<T>(bias + <usize>k * size));
+        to += size;
+      }
+    }
+  }
+}
+
+/**
+ * The other way for dZ: for the block's `count` positions, dZT[k, column(q)] = dZ[(first + q)·K + k], with
+ * column(q) as in storeChannelsLast (row·pitch + yC); every other entry of dZT (kPadded × ld) is zero.
+ * Adds each value to db[k] on the way (db = Σ dZ).
+ */
+@inline
+function loadChannelRows<T>(
+  dZ: usize,
+  K: i32,
+  count: i32,
+  rowLength: i32,
+  pitch: i32,
+  first: i32,
+  dZT: usize,
+  ld: i32,
+  kPadded: i32,
+  db: usize,
+): void {
+  const size = sizeof<T>();
+  memory.fill(dZT, 0, <usize>(kPadded * ld) * size);
+  let from = dZ + <usize>first * K * size;
+  for (let row = 0, q = 0; q < count; row++) {
+    const end = min(count, q + rowLength);
+    for (let column = row * pitch; q < end; q++, column++) {
+      for (let k = 0; k < K; k++) {
+        const v = load<T>(from);
+        store<T>(dZT + (<usize>k * ld + column) * size, v);
+        store<T>(db + <usize>k * size, load<T>(db + <usize>k * size) + v);
+        from += size;
+      }
+    }
+  }
+}
+
+// Exports, once per element type
+
+export function toPaddedPlanesF32(x: usize, batch: i32, H: i32, W: i32, C: i32, pad: i32, xp: usize): void {
+  toPaddedPlanes<f32>(x, batch, H, W, C, pad, xp);
+}
+export function toPaddedPlanesF64(x: usize, batch: i32, H: i32, W: i32, C: i32, pad: i32, xp: usize): void {
+  toPaddedPlanes<f64>(x, batch, H, W, C, pad, xp);
+}
+
+export function fromPaddedPlanesF32(dXp: usize, batch: i32, H: i32, W: i32, C: i32, pad: i32, dX: usize): void {
+  fromPaddedPlanes<f32>(dXp, batch, H, W, C, pad, dX);
+}
+export function fromPaddedPlanesF64(dXp: usize, batch: i32, H: i32, W: i32, C: i32, pad: i32, dX: usize): void {
+  fromPaddedPlanes<f64>(dXp, batch, H, W, C, pad, dX);
+}
+
+export function toPaddedChannelsLastF32(x: usize, batch: i32, H: i32, W: i32, C: i32, pad: i32, xp: usize): void {
+  toPaddedChannelsLast<f32>(x, batch, H, W, C, pad, xp);
+}
+export function toPaddedChannelsLastF64(x: usize, batch: i32, H: i32, W: i32, C: i32, pad: i32, xp: usize): void {
+  toPaddedChannelsLast<f64>(x, batch, H, W, C, pad, xp);
+}
+
+export function storeChannelsLastF32(zT: usize, ld: i32, K: i32, count: i32, rowLength: i32, pitch: i32, bias: usize, out: usize, first: i32): void {
+  storeChannelsLast<f32>(zT, ld, K, count, rowLength, pitch, bias, out, first);
+}
+export function storeChannelsLastF64(zT: usize, ld: i32, K: i32, count: i32, rowLength: i32, pitch: i32, bias: usize, out: usize, first: i32): void {
+  storeChannelsLast<f64>(zT, ld, K, count, rowLength, pitch, bias, out, first);
+}
+
+export function loadChannelRowsF32(dZ: usize, K: i32, count: i32, rowLength: i32, pitch: i32, first: i32, dZT: usize, ld: i32, kPadded: i32, db: usize): void {
+  loadChannelRows<f32>(dZ, K, count, rowLength, pitch, first, dZT, ld, kPadded, db);
+}
+export function loadChannelRowsF64(dZ: usize, K: i32, count: i32, rowLength: i32, pitch: i32, first: i32, dZT: usize, ld: i32, kPadded: i32, db: usize): void {
+  loadChannelRows<f64>(dZ, K, count, rowLength, pitch, first, dZT, ld, kPadded, db);
+}

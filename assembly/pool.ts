@@ -1,0 +1,172 @@
+/** Pooling: max or average, forward and backward, on channels-last batches. */
+
+/**
+ * Max or average pooling of a channels-last batch x (m,H,W,C) into out (m,outH,outW,C), f×f windows
+ * `stride` apart, a vector of channels at a time. Max starts from −∞ and takes a value only when it is
+ * greater (pmax), so NaN never wins: the reference's `if (v > best) best = v`, without its branch.
+ */
+@inline
+function pool<T>(
+  x: usize,
+  batch: i32,
+  H: i32,
+  W: i32,
+  C: i32,
+  f: i32,
+  stride: i32,
+  outH: i32,
+  outW: i32,
+  average: bool,
+  out: usize,
+): void {
+  const size = sizeof<T>();
+  const lanes = 16 / <i32>size;
+  const cells = <T>(f * f);
+  let to = out;
+  for (let n = 0; n < batch; n++) {
+    for (let yR = 0; yR < outH; yR++) {
+      for (let yC = 0; yC < outW; yC++) {
+        const corner = x + <usize>(((n * H + yR * stride) * W + yC * stride) * C) * size;
+        // vectors of channels; a last, partial vector overlaps the one before (C ≥ lanes), the rest is scalar
+        let c = 0;
+        for (let next = 0; C >= lanes && next < C; next += lanes) {
+          c = min(next, C - lanes);
+          let acc = average ? v128.splat<T>(<T>0) : v128.splat<T>(<T>-Infinity);
+          for (let wR = 0; wR < f; wR++) {
+            let at = corner + <usize>((wR * W * C) + c) * size;
+            for (let wC = 0; wC < f; wC++) {
+              const v = v128.load(at);
+              acc = average ? v128.add<T>(acc, v) : v128.pmax<T>(acc, v);
+              at += <usize>C * size;
+            }
+          }
+          if (average) acc = v128.div<T>(acc, v128.splat<T>(cells));
+          v128.store(to + <usize>c * size, acc);
+          c += lanes;
+        }
+        for (; c < C; c++) {
+          let acc: T = average ? <T>0 : <T>-Infinity;
+          for (let wR = 0; wR < f; wR++) {
+            let at = corner + <usize>((wR * W * C) + c) * size;
+            for (let wC = 0; wC < f; wC++) {
+              const v = load<T>(at);
+              acc = average ? acc + v : select<T>(v, acc, v > acc);
+              at += <usize>C * size;
+            }
+          }
+          store<T>(to + <usize>c * size, average ? acc / cells : acc);
+        }
+        to += <usize>C * size;
+      }
+    }
+  }
+}
+
+/**
+ * Gradient of pool into dX (zeroed by the caller): max sends each dA value to the first maximum of its
+ * window (row by row), average spreads it evenly over the f·f cells; overlapping windows add up.
+ * For max, a vector of channels finds its winning cells together (each as its offset (wR·W + wC)·C from
+ * the window's corner, held in lanes of T, exact below 2²⁴, and parked in `scratch`, 16 bytes), then each
+ * lane adds its gradient to its own cell.
+ */
+@inline
+function poolBackward<T>(
+  dA: usize,
+  x: usize,
+  batch: i32,
+  H: i32,
+  W: i32,
+  C: i32,
+  f: i32,
+  stride: i32,
+  outH: i32,
+  outW: i32,
+  average: bool,
+  dX: usize,
+  scratch: usize,
+): void {
+  const size = sizeof<T>();
+  const lanes = 16 / <i32>size;
+  const share = <T>1 / <T>(f * f);
+  // the vector path holds cell offsets in lanes of T: f32 counts exactly only below 2²⁴
+  const vectors = !average && (sizeof<T>() == 8 || <i64>f * W * C < 1 << 24);
+  let from = dA;
+  for (let n = 0; n < batch; n++) {
+    for (let yR = 0; yR < outH; yR++) {
+      for (let yC = 0; yC < outW; yC++) {
+        const corner = <usize>(((n * H + yR * stride) * W + yC * stride) * C) * size;
+        const grads = from;
+        from += <usize>C * size;
+        let c = 0;
+        if (vectors) {
+          // as in pool: a last, partial vector overlaps the one before; its lanes below `fresh` were done
+          for (let next = 0; C >= lanes && next < C; next += lanes) {
+            c = min(next, C - lanes);
+            const fresh = next - c;
+            let best = v128.splat<T>(<T>-Infinity);
+            let bestCell = v128.splat<T>(<T>0); // the first cell wins ties and an all −∞ window
+            for (let wR = 0; wR < f; wR++) {
+              let at = x + corner + <usize>(wR * W * C + c) * size;
+              for (let wC = 0; wC < f; wC++) {
+                const v = v128.load(at);
+                const better = v128.gt<T>(v, best);
+                best = v128.bitselect(v, best, better);
+                bestCell = v128.bitselect(v128.splat<T>(<T>((wR * W + wC) * C)), bestCell, better);
+                at += <usize>C * size;
+              }
+            }
+            v128.store(scratch, bestCell);
+            for (let lane = fresh; lane < lanes; lane++) {
+              const cell = <i32>load<T>(scratch + <usize>lane * size);
+              const to = dX + corner + <usize>(cell + c + lane) * size;
+              store<T>(to, load<T>(to) + load<T>(grads + <usize>(c + lane) * size));
+            }
+            c += lanes;
+          }
+        }
+        for (; c < C; c++) {
+          const grad = load<T>(grads + <usize>c * size);
+          if (average) {
+            for (let wR = 0; wR < f; wR++) {
+              let at = dX + corner + <usize>(wR * W * C + c) * size;
+              for (let wC = 0; wC < f; wC++) {
+                store<T>(at, load<T>(at) + grad * share);
+                at += <usize>C * size;
+              }
+            }
+            continue;
+          }
+          let best: T = <T>-Infinity;
+          let bestAt: usize = corner + <usize>c * size;
+          for (let wR = 0; wR < f; wR++) {
+            let at = corner + <usize>(wR * W * C + c) * size;
+            for (let wC = 0; wC < f; wC++) {
+              const v = load<T>(x + at);
+              const better = v > best;
+              best = select<T>(v, best, better);
+              bestAt = select<usize>(at, bestAt, better);
+              at += <usize>C * size;
+            }
+          }
+          store<T>(dX + bestAt, load<T>(dX + bestAt) + grad);
+        }
+      }
+    }
+  }
+}
+
+// Exports, once per element type
+
+export function poolF32(x: usize, batch: i32, H: i32, W: i32, C: i32, f: i32, stride: i32, outH: i32, outW: i32, average: bool, out: usize): void {
+  pool<f32>(x, batch, H, W, C, f, stride, outH, outW, average, out);
+}
+export function poolF64(x: usize, batch: i32, H: i32, W: i32, C: i32, f: i32, stride: i32, outH: i32, outW: i32, average: bool, out: usize): void {
+  pool<f64>(x, batch, H, W, C, f, stride, outH, outW, average, out);
+}
+
+export function poolBackwardF32(dA: usize, x: usize, batch: i32, H: i32, W: i32, C: i32, f: i32, stride: i32, outH: i32, outW: i32, average: bool, dX: usize, scratch: usize): void {
+  poolBackward<f32>(dA, x, batch, H, W, C, f, stride, outH, outW, average, dX, scratch);
+}
+export function poolBackwardF64(dA: usize, x: usize, batch: i32, H: i32, W: i32, C: i32, f: i32, stride: i32, outH: i32, outW: i32, average: bool, dX: usize, scratch: usize): void {
+  poolBackward<f64>(dA, x, batch, H, W, C, f, stride, outH, outW, average, dX, scratch);
+}
