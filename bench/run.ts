@@ -10,7 +10,8 @@
  * W3 64×14×14×8, 16 filters 5×5; W4 conv 6@5×5 same + 2×2 max-pool on 64×28×28×1; W5 one LeNet-5
  * training step at batch 64 (forward, backward, SGD update); E one epoch over the 10,000 digits of the
  * `mnist` package at batch 64. Prints a table (median ms and the number of runs, GFLOP/s, ratios) and writes
- * build/bench.json. Training leaves out the gradient with respect to the images, as tfjs's variableGrads does.
+ * build/bench.json. W5ops leaves out the gradient with respect to the images, as tfjs's variableGrads does;
+ * the model API (W5, E) computes it, as `model.backward` returns it (the first conv layer's dX).
  * Ratios are peer time / lib time: above 1 means the library is faster.
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -406,7 +407,7 @@ async function main(): Promise<void> {
   const optimizer = cl.sgd({ learningRate: LEARNING_RATE });
   const lib5 = measure('lib', () => {
     model.forward(batchX);
-    model.backward(batchY, { inputGradient: false }); // as tfjs's variableGrads: no gradient for the images
+    model.backward(batchY);
     optimizer.step(model.parameters());
   });
   record({

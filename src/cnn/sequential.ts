@@ -101,11 +101,9 @@ export interface Model {
   forward(x: Tensor): Tensor;
   /**
    * Back through every layer after a forward pass, filling each parameter's `grad`. Given labels, J is the mean
-   * cross-entropy and the model must end in softmax; given a tensor, it is ∂J/∂output for any J. Returns ∂J/∂x,
-   * or null with `{ inputGradient: false }` (training never uses it).
+   * cross-entropy and the model must end in softmax; given a tensor, it is ∂J/∂output for any J. Returns ∂J/∂x.
    */
   backward(target: Labels | Tensor): Tensor;
-  backward(target: Labels | Tensor, options: { inputGradient: boolean }): Tensor | null;
   /** Class probabilities (m,K) — or (K) for one example — computed in batches. */
   predict(x: Tensor, options?: { batchSize?: number }): Tensor;
   /** Mean cross-entropy cost J and the fraction classified right. */
@@ -233,9 +231,7 @@ class SequentialModel implements Model {
     return single ? fromData(contiguous(a).data, this.outputShape) : a;
   }
 
-  backward(target: Labels | Tensor): Tensor;
-  backward(target: Labels | Tensor, options: { inputGradient: boolean }): Tensor | null;
-  backward(target: Labels | Tensor, { inputGradient = true } = {}): Tensor | null {
+  backward(target: Labels | Tensor): Tensor {
     const fn = 'model.backward';
     const last = this.last;
     if (!last) throw new ConvlabError(fn, 'call forward first; there is no forward pass to go back through');
@@ -260,7 +256,6 @@ class SequentialModel implements Model {
       if (this.finalSoftmax) grad = this.finalSoftmax.backward(grad);
     }
     grad = this.backThroughScores(grad);
-    if (!inputGradient) return null;
     return last.single ? fromData(contiguous(grad).data, this.inputShape) : grad;
   }
 
