@@ -39,11 +39,12 @@ function convStride1<T>(
     const columnBase = base + <usize>j * size;
     for (let i = 0; i < kPadded; i += TILE_ROWS) {
       const zero = v128.splat<T>(<T>0);
-      let c00 = zero, c01 = zero, c10 = zero, c11 = zero;
-      let c20 = zero, c21 = zero, c30 = zero, c31 = zero;
+      // prettier-ignore
+      let c00 = zero, c01 = zero, c10 = zero, c11 = zero,
+        c20 = zero, c21 = zero, c30 = zero, c31 = zero;
       let aAt = wT + <usize>i * aRow;
       for (let p = 0; p < Kd; p++) {
-        const bAt = columnBase + <usize>load<i32>(offsets + (<usize>p << 2)) * size;
+        const bAt = columnBase + <usize>load<i32>(offsets + ((<usize>p) << 2)) * size;
         const b0 = v128.load(bAt);
         const b1 = v128.load(bAt, 16);
         let s = v128.load_splat<T>(aAt);
@@ -116,7 +117,9 @@ function convChannelsLast<T>(
   for (let q = first; q < end; q += TILE_ROWS) {
     // the tile's corners; past the last position, the tile repeats its first
     const at0 = next;
-    let at1 = at0, at2 = at0, at3 = at0;
+    let at1 = at0,
+      at2 = at0,
+      at3 = at0;
     for (let i = 1; i <= TILE_ROWS; i++) {
       next += step;
       if (++yC == outW) {
@@ -132,12 +135,15 @@ function convChannelsLast<T>(
       else if (i == 2) at2 = at;
       else if (i == 3) at3 = at;
     }
-    const d1 = at1 - at0, d2 = at2 - at0, d3 = at3 - at0;
+    const d1 = at1 - at0,
+      d2 = at2 - at0,
+      d3 = at3 - at0;
     for (let k = 0; k < K; k += 2 * lanes) {
       const b0 = v128.load(bias + <usize>k * size);
       const b1 = v128.load(bias + <usize>k * size, 16);
-      let c00 = b0, c01 = b1, c10 = b0, c11 = b1;
-      let c20 = b0, c21 = b1, c30 = b0, c31 = b1;
+      // prettier-ignore
+      let c00 = b0, c01 = b1, c10 = b0, c11 = b1,
+        c20 = b0, c21 = b1, c30 = b0, c31 = b1;
       let wAt = w + <usize>k * size;
       let rowAt = at0;
       for (let wR = 0; wR < f; wR++) {
@@ -174,16 +180,74 @@ function convChannelsLast<T>(
 
 // Exports, once per element type
 
-export function convStride1F32(xp: usize, C: i32, Hp: i32, Wp: i32, n: i32, yRFirst: i32, columns: i32, wT: usize, kPadded: i32, Kd: i32, offsets: usize, zT: usize, ld: i32): void {
+export function convStride1F32(
+  xp: usize,
+  C: i32,
+  Hp: i32,
+  Wp: i32,
+  n: i32,
+  yRFirst: i32,
+  columns: i32,
+  wT: usize,
+  kPadded: i32,
+  Kd: i32,
+  offsets: usize,
+  zT: usize,
+  ld: i32,
+): void {
   convStride1<f32>(xp, C, Hp, Wp, n, yRFirst, columns, wT, kPadded, Kd, offsets, zT, ld);
 }
-export function convStride1F64(xp: usize, C: i32, Hp: i32, Wp: i32, n: i32, yRFirst: i32, columns: i32, wT: usize, kPadded: i32, Kd: i32, offsets: usize, zT: usize, ld: i32): void {
+export function convStride1F64(
+  xp: usize,
+  C: i32,
+  Hp: i32,
+  Wp: i32,
+  n: i32,
+  yRFirst: i32,
+  columns: i32,
+  wT: usize,
+  kPadded: i32,
+  Kd: i32,
+  offsets: usize,
+  zT: usize,
+  ld: i32,
+): void {
   convStride1<f64>(xp, C, Hp, Wp, n, yRFirst, columns, wT, kPadded, Kd, offsets, zT, ld);
 }
 
-export function convChannelsLastF32(xp: usize, Hp: i32, Wp: i32, C: i32, f: i32, outH: i32, outW: i32, first: i32, count: i32, w: usize, K: i32, Kp: i32, bias: usize, out: usize): void {
+export function convChannelsLastF32(
+  xp: usize,
+  Hp: i32,
+  Wp: i32,
+  C: i32,
+  f: i32,
+  outH: i32,
+  outW: i32,
+  first: i32,
+  count: i32,
+  w: usize,
+  K: i32,
+  Kp: i32,
+  bias: usize,
+  out: usize,
+): void {
   convChannelsLast<f32>(xp, Hp, Wp, C, f, outH, outW, first, count, w, K, Kp, bias, out);
 }
-export function convChannelsLastF64(xp: usize, Hp: i32, Wp: i32, C: i32, f: i32, outH: i32, outW: i32, first: i32, count: i32, w: usize, K: i32, Kp: i32, bias: usize, out: usize): void {
+export function convChannelsLastF64(
+  xp: usize,
+  Hp: i32,
+  Wp: i32,
+  C: i32,
+  f: i32,
+  outH: i32,
+  outW: i32,
+  first: i32,
+  count: i32,
+  w: usize,
+  K: i32,
+  Kp: i32,
+  bias: usize,
+  out: usize,
+): void {
   convChannelsLast<f64>(xp, Hp, Wp, C, f, outH, outW, first, count, w, K, Kp, bias, out);
 }

@@ -32,8 +32,9 @@ function gemm<T>(
   for (let j = 0; j < cols; j += tileCols) {
     for (let i = 0; i < rows; i += TILE_ROWS) {
       const zero = v128.splat<T>(<T>0);
-      let c00 = zero, c01 = zero, c10 = zero, c11 = zero;
-      let c20 = zero, c21 = zero, c30 = zero, c31 = zero;
+      // prettier-ignore
+      let c00 = zero, c01 = zero, c10 = zero, c11 = zero,
+        c20 = zero, c21 = zero, c30 = zero, c31 = zero;
       let aAt = a + <usize>i * aRow;
       let bAt = b + <usize>j * size;
       for (let p = 0; p < depth; p++) {
@@ -94,8 +95,9 @@ function gemmTransposedB<T>(
     const a3 = rowAt<T>(a, lda, offsets, i + 3);
     for (let j = 0; j < cols; j += 2) {
       const zero = v128.splat<T>(<T>0);
-      let c00 = zero, c01 = zero, c10 = zero, c11 = zero;
-      let c20 = zero, c21 = zero, c30 = zero, c31 = zero;
+      // prettier-ignore
+      let c00 = zero, c01 = zero, c10 = zero, c11 = zero,
+        c20 = zero, c21 = zero, c30 = zero, c31 = zero;
       const b0 = b + <usize>j * bRow;
       for (let p = 0; p < depth; p += lanes) {
         const offset = <usize>p * size;
@@ -125,16 +127,60 @@ function gemmTransposedB<T>(
 
 // Exports, once per element type
 
-export function gemmF32(rows: i32, cols: i32, depth: i32, a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, accumulate: bool): void {
+export function gemmF32(
+  rows: i32,
+  cols: i32,
+  depth: i32,
+  a: usize,
+  lda: i32,
+  b: usize,
+  ldb: i32,
+  c: usize,
+  ldc: i32,
+  accumulate: bool,
+): void {
   gemm<f32>(rows, cols, depth, a, lda, b, ldb, c, ldc, accumulate);
 }
-export function gemmF64(rows: i32, cols: i32, depth: i32, a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, accumulate: bool): void {
+export function gemmF64(
+  rows: i32,
+  cols: i32,
+  depth: i32,
+  a: usize,
+  lda: i32,
+  b: usize,
+  ldb: i32,
+  c: usize,
+  ldc: i32,
+  accumulate: bool,
+): void {
   gemm<f64>(rows, cols, depth, a, lda, b, ldb, c, ldc, accumulate);
 }
 
-export function gemmTransposedBF32(rows: i32, cols: i32, depth: i32, a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, offsets: usize): void {
+export function gemmTransposedBF32(
+  rows: i32,
+  cols: i32,
+  depth: i32,
+  a: usize,
+  lda: i32,
+  b: usize,
+  ldb: i32,
+  c: usize,
+  ldc: i32,
+  offsets: usize,
+): void {
   gemmTransposedB<f32>(rows, cols, depth, a, lda, b, ldb, c, ldc, offsets);
 }
-export function gemmTransposedBF64(rows: i32, cols: i32, depth: i32, a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, offsets: usize): void {
+export function gemmTransposedBF64(
+  rows: i32,
+  cols: i32,
+  depth: i32,
+  a: usize,
+  lda: i32,
+  b: usize,
+  ldb: i32,
+  c: usize,
+  ldc: i32,
+  offsets: usize,
+): void {
   gemmTransposedB<f64>(rows, cols, depth, a, lda, b, ldb, c, ldc, offsets);
 }

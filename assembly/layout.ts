@@ -27,7 +27,7 @@ function toPaddedPlanes<T>(x: usize, batch: i32, H: i32, W: i32, C: i32, pad: i3
   for (let n = 0; n < batch; n++) {
     for (let h = 0; h < H; h++) {
       for (let w = 0; w < W; w++) {
-        let to = xp + <usize>(((n * C) * Hp + h + pad) * Wp + w + pad) * size;
+        let to = xp + <usize>((n * C * Hp + h + pad) * Wp + w + pad) * size;
         for (let c = 0; c < C; c++) {
           store<T>(to, load<T>(from));
           from += size;
@@ -48,7 +48,7 @@ function fromPaddedPlanes<T>(dXp: usize, batch: i32, H: i32, W: i32, C: i32, pad
   for (let n = 0; n < batch; n++) {
     for (let h = 0; h < H; h++) {
       for (let w = 0; w < W; w++) {
-        let from = dXp + <usize>(((n * C) * Hp + h + pad) * Wp + w + pad) * size;
+        let from = dXp + <usize>((n * C * Hp + h + pad) * Wp + w + pad) * size;
         for (let c = 0; c < C; c++) {
           store<T>(to, load<T>(from));
           to += size;
@@ -152,30 +152,104 @@ export function toPaddedPlanesF64(x: usize, batch: i32, H: i32, W: i32, C: i32, 
   toPaddedPlanes<f64>(x, batch, H, W, C, pad, xp);
 }
 
-export function fromPaddedPlanesF32(dXp: usize, batch: i32, H: i32, W: i32, C: i32, pad: i32, dX: usize): void {
+export function fromPaddedPlanesF32(
+  dXp: usize,
+  batch: i32,
+  H: i32,
+  W: i32,
+  C: i32,
+  pad: i32,
+  dX: usize,
+): void {
   fromPaddedPlanes<f32>(dXp, batch, H, W, C, pad, dX);
 }
-export function fromPaddedPlanesF64(dXp: usize, batch: i32, H: i32, W: i32, C: i32, pad: i32, dX: usize): void {
+export function fromPaddedPlanesF64(
+  dXp: usize,
+  batch: i32,
+  H: i32,
+  W: i32,
+  C: i32,
+  pad: i32,
+  dX: usize,
+): void {
   fromPaddedPlanes<f64>(dXp, batch, H, W, C, pad, dX);
 }
 
-export function toPaddedChannelsLastF32(x: usize, batch: i32, H: i32, W: i32, C: i32, pad: i32, xp: usize): void {
+export function toPaddedChannelsLastF32(
+  x: usize,
+  batch: i32,
+  H: i32,
+  W: i32,
+  C: i32,
+  pad: i32,
+  xp: usize,
+): void {
   toPaddedChannelsLast<f32>(x, batch, H, W, C, pad, xp);
 }
-export function toPaddedChannelsLastF64(x: usize, batch: i32, H: i32, W: i32, C: i32, pad: i32, xp: usize): void {
+export function toPaddedChannelsLastF64(
+  x: usize,
+  batch: i32,
+  H: i32,
+  W: i32,
+  C: i32,
+  pad: i32,
+  xp: usize,
+): void {
   toPaddedChannelsLast<f64>(x, batch, H, W, C, pad, xp);
 }
 
-export function storeChannelsLastF32(zT: usize, ld: i32, K: i32, count: i32, rowLength: i32, pitch: i32, bias: usize, out: usize, first: i32): void {
+export function storeChannelsLastF32(
+  zT: usize,
+  ld: i32,
+  K: i32,
+  count: i32,
+  rowLength: i32,
+  pitch: i32,
+  bias: usize,
+  out: usize,
+  first: i32,
+): void {
   storeChannelsLast<f32>(zT, ld, K, count, rowLength, pitch, bias, out, first);
 }
-export function storeChannelsLastF64(zT: usize, ld: i32, K: i32, count: i32, rowLength: i32, pitch: i32, bias: usize, out: usize, first: i32): void {
+export function storeChannelsLastF64(
+  zT: usize,
+  ld: i32,
+  K: i32,
+  count: i32,
+  rowLength: i32,
+  pitch: i32,
+  bias: usize,
+  out: usize,
+  first: i32,
+): void {
   storeChannelsLast<f64>(zT, ld, K, count, rowLength, pitch, bias, out, first);
 }
 
-export function loadChannelRowsF32(dZ: usize, K: i32, count: i32, rowLength: i32, pitch: i32, first: i32, dZT: usize, ld: i32, kPadded: i32, db: usize): void {
+export function loadChannelRowsF32(
+  dZ: usize,
+  K: i32,
+  count: i32,
+  rowLength: i32,
+  pitch: i32,
+  first: i32,
+  dZT: usize,
+  ld: i32,
+  kPadded: i32,
+  db: usize,
+): void {
   loadChannelRows<f32>(dZ, K, count, rowLength, pitch, first, dZT, ld, kPadded, db);
 }
-export function loadChannelRowsF64(dZ: usize, K: i32, count: i32, rowLength: i32, pitch: i32, first: i32, dZT: usize, ld: i32, kPadded: i32, db: usize): void {
+export function loadChannelRowsF64(
+  dZ: usize,
+  K: i32,
+  count: i32,
+  rowLength: i32,
+  pitch: i32,
+  first: i32,
+  dZT: usize,
+  ld: i32,
+  kPadded: i32,
+  db: usize,
+): void {
   loadChannelRows<f64>(dZ, K, count, rowLength, pitch, first, dZT, ld, kPadded, db);
 }

@@ -33,7 +33,7 @@ function pool<T>(
           c = min(next, C - lanes);
           let acc = average ? v128.splat<T>(<T>0) : v128.splat<T>(<T>-Infinity);
           for (let wR = 0; wR < f; wR++) {
-            let at = corner + <usize>((wR * W * C) + c) * size;
+            let at = corner + <usize>(wR * W * C + c) * size;
             for (let wC = 0; wC < f; wC++) {
               const v = v128.load(at);
               acc = average ? v128.add<T>(acc, v) : v128.pmax<T>(acc, v);
@@ -47,7 +47,7 @@ function pool<T>(
         for (; c < C; c++) {
           let acc: T = average ? <T>0 : <T>-Infinity;
           for (let wR = 0; wR < f; wR++) {
-            let at = corner + <usize>((wR * W * C) + c) * size;
+            let at = corner + <usize>(wR * W * C + c) * size;
             for (let wC = 0; wC < f; wC++) {
               const v = load<T>(at);
               acc = average ? acc + v : select<T>(v, acc, v > acc);
@@ -157,16 +157,68 @@ function poolBackward<T>(
 
 // Exports, once per element type
 
-export function poolF32(x: usize, batch: i32, H: i32, W: i32, C: i32, f: i32, stride: i32, outH: i32, outW: i32, average: bool, out: usize): void {
+export function poolF32(
+  x: usize,
+  batch: i32,
+  H: i32,
+  W: i32,
+  C: i32,
+  f: i32,
+  stride: i32,
+  outH: i32,
+  outW: i32,
+  average: bool,
+  out: usize,
+): void {
   pool<f32>(x, batch, H, W, C, f, stride, outH, outW, average, out);
 }
-export function poolF64(x: usize, batch: i32, H: i32, W: i32, C: i32, f: i32, stride: i32, outH: i32, outW: i32, average: bool, out: usize): void {
+export function poolF64(
+  x: usize,
+  batch: i32,
+  H: i32,
+  W: i32,
+  C: i32,
+  f: i32,
+  stride: i32,
+  outH: i32,
+  outW: i32,
+  average: bool,
+  out: usize,
+): void {
   pool<f64>(x, batch, H, W, C, f, stride, outH, outW, average, out);
 }
 
-export function poolBackwardF32(dA: usize, x: usize, batch: i32, H: i32, W: i32, C: i32, f: i32, stride: i32, outH: i32, outW: i32, average: bool, dX: usize, scratch: usize): void {
+export function poolBackwardF32(
+  dA: usize,
+  x: usize,
+  batch: i32,
+  H: i32,
+  W: i32,
+  C: i32,
+  f: i32,
+  stride: i32,
+  outH: i32,
+  outW: i32,
+  average: bool,
+  dX: usize,
+  scratch: usize,
+): void {
   poolBackward<f32>(dA, x, batch, H, W, C, f, stride, outH, outW, average, dX, scratch);
 }
-export function poolBackwardF64(dA: usize, x: usize, batch: i32, H: i32, W: i32, C: i32, f: i32, stride: i32, outH: i32, outW: i32, average: bool, dX: usize, scratch: usize): void {
+export function poolBackwardF64(
+  dA: usize,
+  x: usize,
+  batch: i32,
+  H: i32,
+  W: i32,
+  C: i32,
+  f: i32,
+  stride: i32,
+  outH: i32,
+  outW: i32,
+  average: bool,
+  dX: usize,
+  scratch: usize,
+): void {
   poolBackward<f64>(dA, x, batch, H, W, C, f, stride, outH, outW, average, dX, scratch);
 }

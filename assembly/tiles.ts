@@ -3,7 +3,11 @@
  * memory (stored, added, or summed across lanes) or finds its rows.
  */
 
-/** Four rows × two vectors of C: what stays in registers while the GEMM walks along depth. */
+/**
+ * Four rows × two vectors of C: what stays in registers while the GEMM walks along depth. The kernels
+ * name the tile's accumulators cRV (row R, vector V) and declare them two rows to a line, under
+ * `// prettier-ignore`, which would otherwise give each its own line.
+ */
 export const TILE_ROWS = 4;
 
 /** Stores the first `count` lanes of the pair (v0, v1); past count, the memory keeps its values. */
@@ -46,7 +50,7 @@ export function storeRow<T>(at: usize, v0: v128, v1: v128, accumulate: bool): vo
 /** Where row r of a matrix starts: a + r·ld, or a + offsets[r] when a table of offsets is given. */
 @inline
 export function rowAt<T>(a: usize, ld: i32, offsets: usize, r: i32): usize {
-  const offset = offsets ? load<i32>(offsets + (<usize>r << 2)) : r * ld;
+  const offset = offsets ? load<i32>(offsets + ((<usize>r) << 2)) : r * ld;
   return a + <usize>offset * sizeof<T>();
 }
 
@@ -61,10 +65,10 @@ export function addPair<T>(at: usize, v0: v128, v1: v128): void {
 export function sumLanes<T>(v: v128): T {
   if (sizeof<T>() == 4) {
     return <T>(
-      v128.extract_lane<f32>(v, 0) +
-      v128.extract_lane<f32>(v, 1) +
-      v128.extract_lane<f32>(v, 2) +
-      v128.extract_lane<f32>(v, 3)
+      (v128.extract_lane<f32>(v, 0) +
+        v128.extract_lane<f32>(v, 1) +
+        v128.extract_lane<f32>(v, 2) +
+        v128.extract_lane<f32>(v, 3))
     );
   }
   return <T>(v128.extract_lane<f64>(v, 0) + v128.extract_lane<f64>(v, 1));

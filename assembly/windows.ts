@@ -96,7 +96,7 @@ function col2im<T>(
 function addWindowRows<T>(dCols: usize, ld: i32, Kd: i32, columns: i32, offsets: usize, base: usize): void {
   const size = sizeof<T>();
   for (let kd = 0; kd < Kd; kd++) {
-    const to = base + <usize>load<i32>(offsets + (<usize>kd << 2)) * size;
+    const to = base + <usize>load<i32>(offsets + ((<usize>kd) << 2)) * size;
     addRun<T>(to, dCols + <usize>(kd * ld) * size, columns, 1);
   }
 }
@@ -145,23 +145,89 @@ function zeroRun<T>(at: usize, count: i32): void {
 
 // Exports, once per element type
 
-export function im2colF32(xp: usize, C: i32, Hp: i32, Wp: i32, f: i32, stride: i32, outH: i32, outW: i32, firstRow: i32, rowCount: i32, cols: usize, ld: i32): void {
+export function im2colF32(
+  xp: usize,
+  C: i32,
+  Hp: i32,
+  Wp: i32,
+  f: i32,
+  stride: i32,
+  outH: i32,
+  outW: i32,
+  firstRow: i32,
+  rowCount: i32,
+  cols: usize,
+  ld: i32,
+): void {
   im2col<f32>(xp, C, Hp, Wp, f, stride, outH, outW, firstRow, rowCount, cols, ld);
 }
-export function im2colF64(xp: usize, C: i32, Hp: i32, Wp: i32, f: i32, stride: i32, outH: i32, outW: i32, firstRow: i32, rowCount: i32, cols: usize, ld: i32): void {
+export function im2colF64(
+  xp: usize,
+  C: i32,
+  Hp: i32,
+  Wp: i32,
+  f: i32,
+  stride: i32,
+  outH: i32,
+  outW: i32,
+  firstRow: i32,
+  rowCount: i32,
+  cols: usize,
+  ld: i32,
+): void {
   im2col<f64>(xp, C, Hp, Wp, f, stride, outH, outW, firstRow, rowCount, cols, ld);
 }
 
-export function col2imF32(dCols: usize, ld: i32, C: i32, Hp: i32, Wp: i32, f: i32, stride: i32, outH: i32, outW: i32, firstRow: i32, rowCount: i32, dXp: usize): void {
+export function col2imF32(
+  dCols: usize,
+  ld: i32,
+  C: i32,
+  Hp: i32,
+  Wp: i32,
+  f: i32,
+  stride: i32,
+  outH: i32,
+  outW: i32,
+  firstRow: i32,
+  rowCount: i32,
+  dXp: usize,
+): void {
   col2im<f32>(dCols, ld, C, Hp, Wp, f, stride, outH, outW, firstRow, rowCount, dXp);
 }
-export function col2imF64(dCols: usize, ld: i32, C: i32, Hp: i32, Wp: i32, f: i32, stride: i32, outH: i32, outW: i32, firstRow: i32, rowCount: i32, dXp: usize): void {
+export function col2imF64(
+  dCols: usize,
+  ld: i32,
+  C: i32,
+  Hp: i32,
+  Wp: i32,
+  f: i32,
+  stride: i32,
+  outH: i32,
+  outW: i32,
+  firstRow: i32,
+  rowCount: i32,
+  dXp: usize,
+): void {
   col2im<f64>(dCols, ld, C, Hp, Wp, f, stride, outH, outW, firstRow, rowCount, dXp);
 }
 
-export function addWindowRowsF32(dCols: usize, ld: i32, Kd: i32, columns: i32, offsets: usize, base: usize): void {
+export function addWindowRowsF32(
+  dCols: usize,
+  ld: i32,
+  Kd: i32,
+  columns: i32,
+  offsets: usize,
+  base: usize,
+): void {
   addWindowRows<f32>(dCols, ld, Kd, columns, offsets, base);
 }
-export function addWindowRowsF64(dCols: usize, ld: i32, Kd: i32, columns: i32, offsets: usize, base: usize): void {
+export function addWindowRowsF64(
+  dCols: usize,
+  ld: i32,
+  Kd: i32,
+  columns: i32,
+  offsets: usize,
+  base: usize,
+): void {
   addWindowRows<f64>(dCols, ld, Kd, columns, offsets, base);
 }
