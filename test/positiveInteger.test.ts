@@ -4,7 +4,12 @@
  */
 import { expect } from 'chai';
 import { ConvlabError } from '../src/cnn/convlabError';
-import { isPositiveInteger, nonNegativeInteger, positiveInteger } from '../src/cnn/positiveInteger';
+import {
+  isNonNegativeInteger,
+  isPositiveInteger,
+  nonNegativeInteger,
+  positiveInteger,
+} from '../src/cnn/positiveInteger';
 
 function errorOf(run: () => unknown): ConvlabError {
   try {
@@ -45,6 +50,7 @@ describe('positiveInteger', () => {
 
 describe('nonNegativeInteger', () => {
   it('Are 0 and 7 let through?', () => {
+    expect([0, 7, -1, 0.5, '1'].map(isNonNegativeInteger)).to.deep.equal([true, true, false, false, false]);
     expect(nonNegativeInteger('zeroPad', 'pad', 0)).to.equal(0);
     expect(nonNegativeInteger('zeroPad', 'pad', 7)).to.equal(7);
   });

@@ -5,6 +5,11 @@ export function isPositiveInteger(value: unknown): value is number {
   return Number.isInteger(value) && (value as number) >= 1;
 }
 
+/** Whether `value` is a whole number ≥ 0: a padding, a number of examples. */
+export function isNonNegativeInteger(value: unknown): value is number {
+  return Number.isInteger(value) && (value as number) >= 0;
+}
+
 /** What the two checks below may add to their error. */
 export interface IntegerCheckOptions {
   /** Shapes the error lists after the problem, e.g. `{ image: image.shape }`. */
@@ -34,10 +39,8 @@ export function nonNegativeInteger(
   value: unknown,
   options: IntegerCheckOptions = {},
 ): number {
-  if (!(Number.isInteger(value) && (value as number) >= 0)) {
-    refuse(fn, name, 'a non-negative integer', value, options);
-  }
-  return value as number;
+  if (!isNonNegativeInteger(value)) refuse(fn, name, 'a non-negative integer', value, options);
+  return value;
 }
 
 function refuse(fn: string, name: string, kind: string, value: unknown, options: IntegerCheckOptions): never {

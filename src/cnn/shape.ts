@@ -1,6 +1,6 @@
 import { shapeString } from './tensor';
 import { ConvlabError } from './convlabError';
-import { positiveInteger } from './positiveInteger';
+import { isNonNegativeInteger, positiveInteger } from './positiveInteger';
 
 /** Zero padding: a number of pixels, `'valid'` (0) or `'same'` ((f − 1)/2, odd f only). */
 export type Pad = number | 'valid' | 'same';
@@ -47,7 +47,7 @@ export function resolvePad(fn: string, pad: unknown, f: number): number {
     }
     return (f - 1) / 2;
   }
-  if (typeof pad !== 'number' || !Number.isInteger(pad) || pad < 0) {
+  if (!isNonNegativeInteger(pad)) {
     throw new ConvlabError(
       fn,
       `pad must be a non-negative integer, 'valid' or 'same', got ${JSON.stringify(pad)}`,
