@@ -11,7 +11,11 @@ import { forcedStrategy } from './strategy';
 
 type Pointer = number;
 
-/** The module's exports for one element type (the …F32 or …F64 twins of each kernel). */
+/**
+ * The module's exports for one element type (the …F32 or …F64 twins of each kernel in assembly/), bound
+ * by `pick` in load(). Each method's parameters are its kernel's, by name and in order:
+ * test/kernelBindings.test.ts fails when they drift apart.
+ */
 export interface KernelSet {
   /** Bytes per element. */
   size: 4 | 8;
