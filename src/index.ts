@@ -16,6 +16,7 @@ export * from './cnn/correlate2d';
 export * from './cnn/pool2d';
 export * from './cnn/fast/matmul';
 export { fastKernelsAvailable } from './cnn/fast/wasmKernels';
+export { setThreads, threadCount } from './cnn/fast/threads';
 export * from './cnn/activations';
 export * from './cnn/dense';
 export * from './cnn/crossEntropy';

@@ -1,4 +1,4 @@
-import { checkTensor, contiguous, dtypeOf, fromData, allocate, shapeString, Tensor } from './tensor';
+import { allocateUnfilled, checkTensor, contiguous, dtypeOf, fromData, shapeString, Tensor } from './tensor';
 import { ConvlabError } from './convlabError';
 
 function checkSameShape(fn: string, aName: string, a: Tensor, bName: string, b: Tensor): void {
@@ -14,7 +14,7 @@ function checkSameShape(fn: string, aName: string, a: Tensor, bName: string, b: 
 export function relu(z: Tensor): Tensor {
   checkTensor('relu', 'z', z);
   const zd = contiguous(z).data;
-  const a = allocate(dtypeOf(z), zd.length);
+  const a = allocateUnfilled(dtypeOf(z), zd.length);
   // (v + |v|)/2 is max(0, v) without a branch: several times faster on large maps
   for (let i = 0; i < zd.length; i++) a[i] = (zd[i] + Math.abs(zd[i])) * 0.5;
   return fromData(a, z.shape);
@@ -31,7 +31,7 @@ export function reluBackward(dA: Tensor, z: Tensor): Tensor {
   checkSameShape(fn, 'dA', dA, 'z', z);
   const dad = contiguous(dA).data;
   const zd = contiguous(z).data;
-  const dZ = allocate(dtypeOf(z), zd.length);
+  const dZ = allocateUnfilled(dtypeOf(z), zd.length);
   // multiplying by the comparison (1 or 0) avoids a branch per element
   for (let i = 0; i < zd.length; i++) dZ[i] = dad[i] * +(zd[i] > 0);
   return fromData(dZ, z.shape);
@@ -48,7 +48,7 @@ export function softmax(z: Tensor): Tensor {
   }
   const K = z.shape[z.dimension - 1];
   const zd = contiguous(z).data;
-  const a = allocate(dtypeOf(z), zd.length);
+  const a = allocateUnfilled(dtypeOf(z), zd.length);
   for (let row = 0; row < zd.length; row += K) {
     let max = -Infinity;
     for (let k = 0; k < K; k++) max = Math.max(max, zd[row + k]);
@@ -76,7 +76,7 @@ export function softmaxBackward(dA: Tensor, a: Tensor): Tensor {
   const K = a.shape[a.dimension - 1];
   const dad = contiguous(dA).data;
   const ad = contiguous(a).data;
-  const dZ = allocate(dtypeOf(a), ad.length);
+  const dZ = allocateUnfilled(dtypeOf(a), ad.length);
   for (let row = 0; row < ad.length; row += K) {
     let dot = 0;
     for (let k = 0; k < K; k++) dot += dad[row + k] * ad[row + k];

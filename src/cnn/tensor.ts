@@ -15,6 +15,21 @@ export function allocate(dtype: DType, length: number): FloatArray {
   return dtype === 'float64' ? new Float64Array(length) : new Float32Array(length);
 }
 
+/**
+ * Like `allocate`, for a result whose every element the caller then writes. In Node the array sits on
+ * Buffer.allocUnsafeSlow's memory, which is not zeroed first: zeroing megabytes of fresh pages made
+ * returning a conv's 1.6 MB output about 6× slower than the copy itself, and relu on LeNet's first
+ * layer about 3× slower than its loop. Elsewhere (no Buffer), the same as `allocate`.
+ */
+export function allocateUnfilled(dtype: DType, length: number): FloatArray {
+  if (typeof Buffer === 'undefined') return allocate(dtype, length);
+  const size = dtype === 'float64' ? 8 : 4;
+  const bytes = Buffer.allocUnsafeSlow(length * size);
+  return dtype === 'float64'
+    ? new Float64Array(bytes.buffer, bytes.byteOffset, length)
+    : new Float32Array(bytes.buffer, bytes.byteOffset, length);
+}
+
 /** The dtype of a tensor's storage. */
 export function dtypeOf(a: Tensor): DType {
   return a.data instanceof Float64Array ? 'float64' : 'float32';

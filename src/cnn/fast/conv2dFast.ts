@@ -17,7 +17,8 @@
  */
 import { ConvGeometry } from '../shape';
 import { allocate, DType, FloatArray, Tensor } from '../tensor';
-import { copyIn, copyOut, KernelSet, roundUp, workspace } from './wasmKernels';
+import { callLists, copyIn, copyOut, KernelSet, roundUp, runLists, workspace } from './wasmKernels';
+import { share } from './threads';
 import { forcedConvStrategy, Strategy } from './strategy';
 
 /** About how many values one block's column matrix holds (128 KiB in float32: it stays in L2). */
@@ -107,16 +108,30 @@ function conv2dPlanes(
   const outCount = rows * outW * K;
   const planeCount = batch * C * Hp * Wp;
   const { rowsPerBlock, ld } = direct ? directBlocking(kPadded, Wp, outH) : blocking(g);
+  // blocks of output rows: within one image on the direct path (its planes hold every window of the
+  // block's rows), across images for im2col; each thread takes a run of blocks, with its own scratch
+  const blocks: { first: number; count: number }[] = [];
+  const rowsPerImage = direct ? outH : rows;
+  for (let image = 0; image < rows; image += rowsPerImage) {
+    for (let r = 0; r < rowsPerImage; r += rowsPerBlock) {
+      blocks.push({ first: image + r, count: Math.min(rowsPerBlock, rowsPerImage - r) });
+    }
+  }
+  const lists = callLists(kernels, rows * outW * K * Kd, blocks.length);
+  const T = lists.length;
   const { heap, at } = workspace(dtype, [
     batch * H * Wd * C, // x
     planeCount + Wp + 16, // x in padded planes, with slack: a block's last tile reads past its last row
     kPadded * Kd, // Wᵀ
     K, // bias
     outCount, // Z
-    direct ? Math.ceil((Kd * 4) / kernels.size) : Kd * ld, // window offsets (Kd int32), or cols
-    kPadded * ld, // Zᵀ of one block
+    Math.ceil((Kd * 4) / kernels.size), // window offsets (Kd int32), for the direct path
+    ...Array<number>(T).fill(direct ? 0 : Kd * ld), // each thread's cols (im2col)
+    ...Array<number>(T).fill(kPadded * ld), // each thread's Zᵀ of one block
   ]);
-  const [xAt, planesAt, wTAt, biasAt, outAt, colsAt, zTAt] = at;
+  const [xAt, planesAt, wTAt, biasAt, outAt, offsetsAt] = at;
+  const colsAt = at.slice(6, 6 + T);
+  const zTAt = at.slice(6 + T, 6 + 2 * T);
   const s = kernels.size;
   copyIn(heap, xAt / s, x4);
   kernels.toPaddedPlanes(xAt, batch, H, Wd, C, pad, planesAt);
@@ -129,39 +144,25 @@ function conv2dPlanes(
     for (let k = 0; k < K; k++) heap[wT + k * Kd + kd] = w[kd * K + k];
   }
   heap.set(bias, biasAt / s);
-  if (direct) {
-    windowOffsets(new Int32Array(heap.buffer, colsAt, Kd), f, C, Hp, Wp);
-    // blocks of output rows within one image: its planes hold every window of those rows
-    for (let n = 0; n < batch; n++) {
-      for (let yR = 0; yR < outH; yR += rowsPerBlock) {
-        const count = Math.min(rowsPerBlock, outH - yR);
-        kernels.convStride1(
-          planesAt,
-          C,
-          Hp,
-          Wp,
-          n,
-          yR,
-          roundUp(count * Wp, 8),
-          wTAt,
-          kPadded,
-          Kd,
-          colsAt,
-          zTAt,
-          ld,
-        );
-        kernels.storeChannelsLast(zTAt, ld, K, count * outW, outW, Wp, biasAt, outAt, (n * outH + yR) * outW);
+  if (direct) windowOffsets(new Int32Array(heap.buffer, offsetsAt, Kd), f, C, Hp, Wp);
+  lists.forEach((k, t) => {
+    const [firstBlock, blockCount] = share(blocks.length, t, T);
+    for (const { first, count } of blocks.slice(firstBlock, firstBlock + blockCount)) {
+      if (direct) {
+        const n = Math.floor(first / outH);
+        const yR = first - n * outH;
+        const columns = roundUp(count * Wp, 8);
+        k.convStride1(planesAt, C, Hp, Wp, n, yR, columns, wTAt, kPadded, Kd, offsetsAt, zTAt[t], ld);
+        k.storeChannelsLast(zTAt[t], ld, K, count * outW, outW, Wp, biasAt, outAt, first * outW);
+      } else {
+        const columns = roundUp(count * outW, 8);
+        k.im2col(planesAt, C, Hp, Wp, f, stride, outH, outW, first, count, colsAt[t], ld);
+        k.gemm(kPadded, columns, Kd, wTAt, Kd, colsAt[t], ld, zTAt[t], ld, false);
+        k.storeChannelsLast(zTAt[t], ld, K, count * outW, outW, outW, biasAt, outAt, first * outW);
       }
     }
-  } else {
-    for (let first = 0; first < rows; first += rowsPerBlock) {
-      const count = Math.min(rowsPerBlock, rows - first);
-      const columns = roundUp(count * outW, 8);
-      kernels.im2col(planesAt, C, Hp, Wp, f, stride, outH, outW, first, count, colsAt, ld);
-      kernels.gemm(kPadded, columns, Kd, wTAt, Kd, colsAt, ld, zTAt, ld, false);
-      kernels.storeChannelsLast(zTAt, ld, K, count * outW, outW, outW, biasAt, outAt, first * outW);
-    }
-  }
+  });
+  runLists(kernels, lists);
   return copyOut(heap, outAt / s, outCount);
 }
 
@@ -204,23 +205,29 @@ function conv2dStride1(
   }
   heap.fill(0, biasAt / s, biasAt / s + kP);
   heap.set(bias, biasAt / s);
-  const rows = batch * outH * outW;
-  kernels.convChannelsLast(
-    pad > 0 ? paddedAt : xAt,
-    Hp,
-    Wp,
-    C,
-    f,
-    outH,
-    outW,
-    0,
-    rows,
-    wAt,
-    K,
-    kP,
-    biasAt,
-    outAt,
-  );
+  // output positions (n, yR, yC), split between threads
+  const positions = batch * outH * outW;
+  const lists = callLists(kernels, positions * Kd * K, positions);
+  lists.forEach((k, t) => {
+    const [first, count] = share(positions, t, lists.length);
+    k.convChannelsLast(
+      pad > 0 ? paddedAt : xAt,
+      Hp,
+      Wp,
+      C,
+      f,
+      outH,
+      outW,
+      first,
+      count,
+      wAt,
+      K,
+      kP,
+      biasAt,
+      outAt,
+    );
+  });
+  runLists(kernels, lists);
   return copyOut(heap, outAt / s, outCount);
 }
 
@@ -257,19 +264,45 @@ export function conv2dBackwardFast(
   const direct = directFits(g, forcedConvStrategy('backward', stride));
   const { rowsPerBlock, ld } = direct ? directBlocking(kdPadded, Wp, outH) : blocking(g);
   const slack = Wp + 16; // the direct path's last tile reads and adds (zeros) past the last plane row
+  // Blocks of output rows never hold part of one image and part of another: several whole images
+  // where they fit (im2col), else runs of rows within one image. Threads take whole units (an image,
+  // or a block of images), so that they add onto disjoint planes; and since the blocks do not depend on
+  // the thread count, neither does dX, to the last bit. Each thread sums its own dW and db; those are
+  // added up at the end, which changes their rounding only.
+  const units: { first: number; count: number }[][] = [];
+  if (!direct && rowsPerBlock >= outH) {
+    const imagesPerBlock = Math.floor(rowsPerBlock / outH);
+    for (let n = 0; n < batch; n += imagesPerBlock) {
+      units.push([{ first: n * outH, count: Math.min(imagesPerBlock, batch - n) * outH }]);
+    }
+  } else {
+    for (let n = 0; n < batch; n++) {
+      const unit = [];
+      for (let r = 0; r < outH; r += rowsPerBlock) {
+        unit.push({ first: n * outH + r, count: Math.min(rowsPerBlock, outH - r) });
+      }
+      units.push(unit);
+    }
+  }
+  const lists = callLists(kernels, rows * outW * K * Kd * (inputGradient ? 2 : 1), units.length);
+  const T = lists.length;
   const { heap, at } = workspace(dtype, [
     xCount, // x, later dX
     planeCount + slack, // x in padded planes
     planeCount + slack, // dX in padded planes
     kdPadded * K, // W as (Kd × K), zero rows below
     rows * outW * K, // dZ
-    kdPadded * kPair, // dW accumulator
-    K, // db
-    direct ? Math.ceil((kdPadded * 4) / kernels.size) : kdPadded * ld, // window offsets (int32), or cols
-    kPadded * ld, // dZᵀ of one block
-    kdPadded * ld, // dCols
+    Math.ceil((kdPadded * 4) / kernels.size), // window offsets (int32), for the direct path
+    ...Array<number>(T).fill(kdPadded * kPair), // each thread's dW
+    ...Array<number>(T).fill(K), // each thread's db
+    ...Array<number>(T).fill(direct ? 0 : kdPadded * ld), // each thread's cols (im2col)
+    ...Array<number>(T).fill(kPadded * ld), // each thread's dZᵀ of one block
+    ...Array<number>(T).fill(inputGradient ? kdPadded * ld : 0), // each thread's dCols
   ]);
-  const [xAt, planesAt, dPlanesAt, wAt, dZAt, dWAt, dbAt, colsAt, dZTAt, dColsAt] = at;
+  const [xAt, planesAt, dPlanesAt, wAt, dZAt, offsetsAt] = at;
+  const [dWAt, dbAt, colsAt, dZTAt, dColsAt] = [0, 1, 2, 3, 4].map((i) =>
+    at.slice(6 + i * T, 6 + (i + 1) * T),
+  );
   const s = kernels.size;
   copyIn(heap, xAt / s, x4);
   kernels.toPaddedPlanes(xAt, batch, H, Wd, C, pad, planesAt);
@@ -278,61 +311,58 @@ export function conv2dBackwardFast(
   if (inputGradient) heap.fill(0, dPlanesAt / s, dPlanesAt / s + planeCount + slack);
   heap.fill(0, wAt / s, wAt / s + kdPadded * K);
   heap.set(W.data, wAt / s);
-  heap.fill(0, dWAt / s, dWAt / s + kdPadded * kPair);
-  heap.fill(0, dbAt / s, dbAt / s + K);
-  if (direct) {
-    // rows Kd..kdPadded of the dW product read offset 0: real values, whose products land in ignored rows
-    windowOffsets(new Int32Array(heap.buffer, colsAt, kdPadded).fill(0), f, C, Hp, Wp);
-    for (let n = 0; n < batch; n++) {
-      for (let yR = 0; yR < outH; yR += rowsPerBlock) {
-        const count = Math.min(rowsPerBlock, outH - yR);
+  for (let t = 0; t < T; t++) {
+    heap.fill(0, dWAt[t] / s, dWAt[t] / s + kdPadded * kPair);
+    heap.fill(0, dbAt[t] / s, dbAt[t] / s + K);
+    // im2col writes rows 0..Kd; the padding rows Kd..kdPadded must be zeros for the dW product
+    if (!direct) heap.fill(0, colsAt[t] / s + Kd * ld, colsAt[t] / s + kdPadded * ld);
+  }
+  // rows Kd..kdPadded of the dW product read offset 0: real values, whose products land in ignored rows
+  if (direct) windowOffsets(new Int32Array(heap.buffer, offsetsAt, kdPadded).fill(0), f, C, Hp, Wp);
+  lists.forEach((k, t) => {
+    const [firstUnit, unitCount] = share(units.length, t, T);
+    for (const { first, count } of units.slice(firstUnit, firstUnit + unitCount).flat()) {
+      if (direct) {
+        const n = Math.floor(first / outH);
         const columns = roundUp(count * Wp, 8);
-        const rowBase = (n * C * Hp + yR) * Wp * s;
-        kernels.loadChannelRows(
-          dZAt,
-          K,
-          count * outW,
-          outW,
-          Wp,
-          (n * outH + yR) * outW,
-          dZTAt,
-          ld,
-          kPadded,
-          dbAt,
-        );
-        kernels.gemmTransposedB(
+        const rowBase = (n * C * Hp + first - n * outH) * Wp * s;
+        k.loadChannelRows(dZAt, K, count * outW, outW, Wp, first * outW, dZTAt[t], ld, kPadded, dbAt[t]);
+        k.gemmTransposedB(
           kdPadded,
           kPair,
           columns,
           planesAt + rowBase,
           0,
-          dZTAt,
+          dZTAt[t],
           ld,
-          dWAt,
+          dWAt[t],
           kPair,
-          colsAt,
+          offsetsAt,
         );
         if (!inputGradient) continue;
-        kernels.gemm(kdPadded, columns, K, wAt, K, dZTAt, ld, dColsAt, ld, false);
-        kernels.addWindowRows(dColsAt, ld, Kd, columns, colsAt, dPlanesAt + rowBase);
+        k.gemm(kdPadded, columns, K, wAt, K, dZTAt[t], ld, dColsAt[t], ld, false);
+        k.addWindowRows(dColsAt[t], ld, Kd, columns, offsetsAt, dPlanesAt + rowBase);
+      } else {
+        const columns = roundUp(count * outW, 8);
+        k.im2col(planesAt, C, Hp, Wp, f, stride, outH, outW, first, count, colsAt[t], ld);
+        k.loadChannelRows(dZAt, K, count * outW, outW, outW, first * outW, dZTAt[t], ld, kPadded, dbAt[t]);
+        k.gemmTransposedB(kdPadded, kPair, columns, colsAt[t], ld, dZTAt[t], ld, dWAt[t], kPair, 0);
+        if (!inputGradient) continue;
+        k.gemm(kdPadded, columns, K, wAt, K, dZTAt[t], ld, dColsAt[t], ld, false);
+        k.col2im(dColsAt[t], ld, C, Hp, Wp, f, stride, outH, outW, first, count, dPlanesAt);
       }
     }
-  } else {
-    // im2col writes rows 0..Kd; the padding rows Kd..kdPadded must be zeros for the dW product
-    heap.fill(0, colsAt / s + Kd * ld, colsAt / s + kdPadded * ld);
-    for (let first = 0; first < rows; first += rowsPerBlock) {
-      const count = Math.min(rowsPerBlock, rows - first);
-      const columns = roundUp(count * outW, 8);
-      kernels.im2col(planesAt, C, Hp, Wp, f, stride, outH, outW, first, count, colsAt, ld);
-      kernels.loadChannelRows(dZAt, K, count * outW, outW, outW, first * outW, dZTAt, ld, kPadded, dbAt);
-      kernels.gemmTransposedB(kdPadded, kPair, columns, colsAt, ld, dZTAt, ld, dWAt, kPair, 0);
-      if (!inputGradient) continue;
-      kernels.gemm(kdPadded, columns, K, wAt, K, dZTAt, ld, dColsAt, ld, false);
-      kernels.col2im(dColsAt, ld, C, Hp, Wp, f, stride, outH, outW, first, count, dPlanesAt);
-    }
-  }
+  });
+  runLists(kernels, lists);
   if (inputGradient) kernels.fromPaddedPlanes(dPlanesAt, batch, H, Wd, C, pad, xAt);
-  const dWPacked = heap.subarray(dWAt / s, dWAt / s + kdPadded * kPair);
+  // the threads' dW and db, added in thread order (one thread: its sums as they are)
+  for (let t = 1; t < T; t++) {
+    const into = heap.subarray(dWAt[0] / s, dWAt[0] / s + kdPadded * kPair);
+    const from = heap.subarray(dWAt[t] / s, dWAt[t] / s + kdPadded * kPair);
+    for (let i = 0; i < into.length; i++) into[i] += from[i];
+    for (let k = 0; k < K; k++) heap[dbAt[0] / s + k] += heap[dbAt[t] / s + k];
+  }
+  const dWPacked = heap.subarray(dWAt[0] / s, dWAt[0] / s + kdPadded * kPair);
   const dW = allocate(dtype, Kd * K);
   for (let kd = 0; kd < Kd; kd++) {
     for (let k = 0; k < K; k++) dW[kd * K + k] = dWPacked[kd * kPair + k];
@@ -340,6 +370,6 @@ export function conv2dBackwardFast(
   return {
     dX: inputGradient ? copyOut(heap, xAt / s, xCount) : null,
     dW,
-    db: copyOut(heap, dbAt / s, K),
+    db: copyOut(heap, dbAt[0] / s, K),
   };
 }

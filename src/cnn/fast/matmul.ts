@@ -1,5 +1,15 @@
-import { allocate, checkTensor, dtypeOf, FloatArray, fromData, shapeString, Tensor } from '../tensor';
-import { kernelsFor, roundUp, workspace } from './wasmKernels';
+import {
+  allocate,
+  allocateUnfilled,
+  checkTensor,
+  dtypeOf,
+  FloatArray,
+  fromData,
+  shapeString,
+  Tensor,
+} from '../tensor';
+import { share } from './threads';
+import { callLists, kernelsFor, roundUp, runLists, workspace } from './wasmKernels';
 import { ConvlabError } from '../convlabError';
 
 export interface MatmulOptions {
@@ -42,8 +52,15 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   const s = kernels.size;
   pack(heap, aAt / s, A, rows, n);
   pack(heap, bAt / s, B, n, cols);
-  kernels.gemm(rows, cols, n, aAt, n, bAt, cols, cAt, cols, false);
-  const c = allocate(dtype, m * p);
+  // threads take runs of C's rows, 4 at a time as the kernel does
+  const lists = callLists(kernels, rows * cols * n, rows / 4);
+  lists.forEach((k, t) => {
+    const [quad, quads] = share(rows / 4, t, lists.length);
+    const r = quad * 4;
+    k.gemm(quads * 4, cols, n, aAt + r * n * s, n, bAt, cols, cAt + r * cols * s, cols, false);
+  });
+  runLists(kernels, lists);
+  const c = allocateUnfilled(dtype, m * p);
   for (let i = 0; i < m; i++) c.set(heap.subarray(cAt / s + i * cols, cAt / s + i * cols + p), i * p);
   return fromData(c, [m, p]);
 }

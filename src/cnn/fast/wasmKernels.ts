@@ -5,9 +5,10 @@
  */
 import { existsSync, readFileSync } from 'fs';
 import { join } from 'path';
-import { DType, FloatArray, Tensor } from '../tensor';
+import { allocateUnfilled, DType, FloatArray, Tensor } from '../tensor';
 import { ConvlabError } from '../convlabError';
 import { forcedStrategy } from './strategy';
+import { CallList, recorder, runOnThreads, threadCount } from './threads';
 
 type Pointer = number;
 
@@ -183,13 +184,21 @@ export interface KernelSet {
 }
 
 interface Module {
+  module: WebAssembly.Module;
   memory: WebAssembly.Memory;
   float32: KernelSet;
   float64: KernelSet;
 }
 
 const WASM_FILE = 'kernels.wasm';
+/**
+ * Multiply-adds (or values moved) below which one more thread does not pay: waking a worker and
+ * waiting for it takes some tens of microseconds, in which one thread does about this much work.
+ */
+const WORK_PER_THREAD = 1 << 18;
 const PAGE = 65536;
+/** The memory's largest size in pages: must match --maximumMemory in package.json's build:wasm. */
+const MAX_PAGES = 65536;
 
 /** Where the .wasm is: beside this file in dist/, or in dist/ when running the sources (tests, bench). */
 function wasmPath(): string | undefined {
@@ -209,8 +218,12 @@ function load(): Module | null {
     loaded = null;
     return loaded;
   }
-  // new WebAssembly.Module compiles synchronously (fine in Node for a module of a few kB)
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(path)), {});
+  // new WebAssembly.Module compiles synchronously (fine in Node for a module of a few kB). The memory
+  // is shared so that worker threads can run kernels on it too (threads.ts); its maximum (4 GiB, the
+  // most a 32-bit module can address) is reserved address space, not memory in use.
+  const module = new WebAssembly.Module(readFileSync(path));
+  const memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
+  const instance = new WebAssembly.Instance(module, { env: { memory } });
   const e = instance.exports as Record<string, unknown>;
   const pick = (suffix: 'F32' | 'F64', size: 4 | 8): KernelSet =>
     ({
@@ -230,7 +243,7 @@ function load(): Module | null {
       pool: e[`pool${suffix}`],
       poolBackward: e[`poolBackward${suffix}`],
     }) as KernelSet;
-  loaded = { memory: e.memory as WebAssembly.Memory, float32: pick('F32', 4), float64: pick('F64', 8) };
+  loaded = { module, memory, float32: pick('F32', 4), float64: pick('F64', 8) };
   return loaded;
 }
 
@@ -302,19 +315,9 @@ export function copyIn(heap: FloatArray, to: number, t: Tensor): void {
   }
 }
 
-/**
- * A fresh array holding heap[from, from + count), for returning a kernel's result. In Node it sits on
- * Buffer.allocUnsafeSlow's memory, which is not zeroed first (every value is written here): a zeroed
- * array of megabytes costs fresh pages, which made returning W2's 1.6 MB output about 6× slower than
- * the copy itself. Elsewhere, slice.
- */
+/** A fresh array holding heap[from, from + count), for returning a kernel's result. */
 export function copyOut(heap: FloatArray, from: number, count: number): FloatArray {
-  if (typeof Buffer === 'undefined') return heap.slice(from, from + count);
-  const bytes = Buffer.allocUnsafeSlow(count * heap.BYTES_PER_ELEMENT);
-  const out =
-    heap instanceof Float64Array
-      ? new Float64Array(bytes.buffer, bytes.byteOffset, count)
-      : new Float32Array(bytes.buffer, bytes.byteOffset, count);
+  const out = allocateUnfilled(heap instanceof Float64Array ? 'float64' : 'float32', count);
   out.set(heap.subarray(from, from + count));
   return out;
 }
@@ -322,4 +325,21 @@ export function copyOut(heap: FloatArray, from: number, count: number): FloatArr
 /** n rounded up to a multiple of m. */
 export function roundUp(n: number, m: number): number {
   return Math.ceil(n / m) * m;
+}
+
+/**
+ * The call lists for one kernel call split `parts` ways: one list per thread that the work pays for.
+ * `work` is the call's multiply-adds (or values moved); below WORK_PER_THREAD per thread, waking a
+ * worker costs more than it saves, so small calls get one list and run on this thread alone.
+ */
+export function callLists(kernels: KernelSet, work: number, parts = Infinity): CallList[] {
+  const threads = Math.max(1, Math.min(threadCount(), parts, Math.floor(work / WORK_PER_THREAD)));
+  return Array.from({ length: threads }, () => recorder(kernels));
+}
+
+/** Runs call lists made by `callLists`, each on its own thread (threads.ts). */
+export function runLists(kernels: KernelSet, lists: CallList[]): void {
+  const module = load();
+  if (!module) throw new ConvlabError('runLists', 'the fast kernels are not loaded');
+  runOnThreads(kernels, kernels.size === 8 ? 'F64' : 'F32', lists, module.module, module.memory);
 }

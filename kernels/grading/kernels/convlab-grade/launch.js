@@ -86,7 +86,8 @@ function kernelNodeArgs({ readable, heapMb, guard, kernelLaunch, connectionFile 
 
 /** Only what a kernel needs: the grader's environment may hold secrets (JUPYTER_TOKEN above all). */
 function kernelEnvironment(home) {
-  const env = { HOME: home, CONVLAB_SANDBOX: '1' };
+  // one thread: students' kernels run side by side already, and the permission model forbids workers
+  const env = { HOME: home, CONVLAB_SANDBOX: '1', CONVLAB_THREADS: '1' };
   for (const name of ['PATH', 'LANG', 'LC_ALL', 'LC_CTYPE', 'TZ', 'CONVLAB_TEST_MARK'])
     if (process.env[name] !== undefined) env[name] = process.env[name];
   return env;

@@ -1,0 +1,270 @@
+/**
+ * Worker threads for the SIMD kernels, so that a large conv, pool or matrix product uses every core.
+ *
+ * The kernels' memory is one shared WebAssembly.Memory (wasmKernels.ts); each worker instantiates the
+ * same module over it, so a worker reads and writes the very buffers the main thread laid out: nothing
+ * is copied. A driver (conv2dFast.ts, pool2dFast.ts, matmul.ts) splits its work into one list of kernel
+ * calls per thread, on parts that write disjoint memory, and `runOnThreads` runs list 0 on the calling
+ * thread and the others on the workers, then waits for all of them. conv2d stays an ordinary synchronous
+ * function: the main thread blocks on Atomics.wait, which Node allows, for the milliseconds a kernel takes.
+ *
+ * Workers start on first use, stay warm between calls (they sleep in Atomics.wait), are unref'd so that
+ * they never keep Node alive, and end with the process. Where workers cannot start (the grader's
+ * permission model forbids them; its launcher also sets CONVLAB_THREADS=1) everything runs on one thread.
+ */
+import { availableParallelism } from 'os';
+import { Worker } from 'worker_threads';
+import { ConvlabError } from '../convlabError';
+import type { KernelSet } from './wasmKernels';
+
+/** One kernel call: the kernel's name in KernelSet and its arguments (addresses and sizes). */
+export interface KernelCall {
+  kernel: Exclude<keyof KernelSet, 'size'>;
+  args: number[];
+}
+
+/** A KernelSet whose methods record calls into a list instead of running them (see `recorder`). */
+export type CallList = Omit<KernelSet, 'size'> & { size: 4 | 8; calls: KernelCall[] };
+
+/**
+ * Values per call list a worker can take at once (kernel index, argument count, arguments): a driver's
+ * lists longer than this run in several rounds.
+ */
+const LIST_VALUES = 1 << 14;
+
+// ---------------------------------------------------------------------------------------------------
+// How many threads
+
+let chosen: number | undefined;
+
+/** The number of threads a large kernel call may use: setThreads, else $CONVLAB_THREADS, else the cores. */
+export function threadCount(): number {
+  if (chosen !== undefined) return chosen;
+  const fromEnv = process.env.CONVLAB_THREADS;
+  if (fromEnv !== undefined && fromEnv !== '') {
+    const n = Number(fromEnv);
+    if (!Number.isInteger(n) || n < 1) {
+      throw new ConvlabError('threadCount', `CONVLAB_THREADS must be a whole number ≥ 1, got '${fromEnv}'`);
+    }
+    return n;
+  }
+  return availableParallelism();
+}
+
+/**
+ * Chooses how many threads the SIMD kernels use from now on (1: no workers). The default is
+ * $CONVLAB_THREADS if set, else the number of cores Node reports. Results are the same for every
+ * count, up to float32 rounding in the gradients' sums (see conv2dFast.ts).
+ */
+export function setThreads(n: number): void {
+  if (!Number.isInteger(n) || n < 1) {
+    throw new ConvlabError('setThreads', `the thread count must be a whole number ≥ 1, got ${n}`);
+  }
+  chosen = n;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The workers
+
+/**
+ * A worker's code. control (Int32Array over a SharedArrayBuffer): [0] the round number, bumped by the
+ * main thread to start a round (−1 to stop); [1] how many workers are still busy in this round; [2] set
+ * to 1 when a kernel call threw. Its call list: [count, then per call: kernel index, n, n arguments].
+ */
+const WORKER_SOURCE = `
+const { workerData } = require('worker_threads');
+const { module, memory, names, control, list } = workerData;
+const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const kernels = names.map((name) => exports[name]);
+const state = new Int32Array(control);
+const calls = new Float64Array(list);
+const args = [];
+let round = 0;
+for (;;) {
+  Atomics.wait(state, 0, round);
+  round = Atomics.load(state, 0);
+  if (round < 0) break;
+  try {
+    const count = calls[0];
+    for (let i = 0, at = 1; i < count; i++) {
+      const kernel = kernels[calls[at]];
+      const n = calls[at + 1];
+      args.length = n;
+      for (let j = 0; j < n; j++) args[j] = calls[at + 2 + j];
+      at += 2 + n;
+      kernel(...args);
+    }
+  } catch (error) {
+    Atomics.store(state, 2, 1);
+  }
+  if (Atomics.sub(state, 1, 1) === 1) Atomics.notify(state, 1);
+}
+`;
+
+interface Team {
+  /** Worker i runs list i + 1 (list 0 is the main thread's). */
+  workers: Worker[];
+  lists: Float64Array[];
+  state: Int32Array;
+  round: number;
+  /** Export names by kernel index, as the workers see them. */
+  names: string[];
+}
+
+let team: Team | null | undefined; // undefined: not started; null: workers cannot start here
+
+/**
+ * Starts (once) the workers for `threads` − 1 lists over `memory`, or returns null where workers are
+ * not allowed. Asked for more threads later, it starts a larger team.
+ */
+function workersFor(
+  threads: number,
+  module: WebAssembly.Module,
+  memory: WebAssembly.Memory,
+  names: string[],
+): Team | null {
+  if (team === null) return null;
+  if (team && team.workers.length >= threads - 1) return team;
+  stopWorkers();
+  const control = new SharedArrayBuffer(3 * 4);
+  const state = new Int32Array(control);
+  const workers: Worker[] = [];
+  const lists: Float64Array[] = [];
+  try {
+    for (let i = 0; i < threads - 1; i++) {
+      const list = new SharedArrayBuffer(LIST_VALUES * 8);
+      const worker = new Worker(WORKER_SOURCE, {
+        eval: true,
+        workerData: { module, memory, names, control, list },
+      });
+      worker.unref();
+      workers.push(worker);
+      lists.push(new Float64Array(list));
+    }
+  } catch {
+    // ERR_ACCESS_DENIED under the permission model: one thread, and no further attempts
+    for (const worker of workers) void worker.terminate();
+    team = null;
+    return null;
+  }
+  team = { workers, lists, state, round: 0, names };
+  return team;
+}
+
+/** Stops the workers (the next large call starts them again). For tests and for setThreads. */
+export function stopWorkers(): void {
+  if (!team) return;
+  Atomics.store(team.state, 0, -1);
+  Atomics.notify(team.state, 0);
+  for (const worker of team.workers) void worker.terminate();
+  team = undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Running call lists
+
+/** A KernelSet that records each call (for one thread's list) instead of running it. */
+export function recorder(kernels: KernelSet): CallList {
+  const calls: KernelCall[] = [];
+  const list = { size: kernels.size, calls } as CallList;
+  for (const name of Object.keys(kernels) as (keyof KernelSet)[]) {
+    if (name === 'size') continue;
+    (list as unknown as Record<string, (...args: number[]) => void>)[name] = (...args: number[]) => {
+      calls.push({ kernel: name, args });
+    };
+  }
+  return list;
+}
+
+let roundsOnWorkers = 0;
+
+/** How many times workers have been handed work since the process started (for tests). */
+export function workerRounds(): number {
+  return roundsOnWorkers;
+}
+
+/**
+ * Runs lists[0] on this thread and every other list on a worker, at the same time, and returns when
+ * all are done. The lists must write disjoint memory. With one list, or where workers cannot start,
+ * runs them one after another here.
+ */
+export function runOnThreads(
+  kernels: KernelSet,
+  suffix: string,
+  lists: CallList[],
+  module: WebAssembly.Module,
+  memory: WebAssembly.Memory,
+): void {
+  const run = (list: CallList) => {
+    for (const { kernel, args } of list.calls) {
+      (kernels[kernel] as (...a: number[]) => void)(...args);
+    }
+  };
+  const names = Object.keys(kernels)
+    .filter((name) => name !== 'size')
+    .flatMap((name) => [`${name}F32`, `${name}F64`]);
+  const t = lists.length > 1 ? workersFor(lists.length, module, memory, names) : null;
+  if (!t) {
+    lists.forEach(run);
+    return;
+  }
+  // lists too long for a worker's buffer run in rounds of at most that many values
+  const cursors = lists.map(() => 0);
+  for (;;) {
+    let busy = 0;
+    for (let w = 1; w <= t.workers.length; w++) {
+      // a team started for more threads than this call uses: its other workers get empty lists
+      if (w < lists.length) cursors[w] = encode(lists[w].calls, cursors[w], t.lists[w - 1], t.names, suffix);
+      else t.lists[w - 1][0] = 0;
+      if (t.lists[w - 1][0] > 0) busy++;
+    }
+    if (busy === 0) break;
+    roundsOnWorkers++;
+    Atomics.store(t.state, 1, t.workers.length);
+    Atomics.store(t.state, 0, ++t.round);
+    Atomics.notify(t.state, 0);
+    if (cursors[0] === 0) run(lists[0]); // this thread's share, while the workers do theirs
+    cursors[0] = 1;
+    for (let left = Atomics.load(t.state, 1); left !== 0; left = Atomics.load(t.state, 1)) {
+      Atomics.wait(t.state, 1, left);
+    }
+    if (Atomics.load(t.state, 2) !== 0) {
+      Atomics.store(t.state, 2, 0);
+      throw new ConvlabError('runOnThreads', 'a kernel failed on a worker thread');
+    }
+  }
+  if (cursors[0] === 0) run(lists[0]);
+}
+
+/**
+ * Writes calls[from…] into a worker's list, as many as fit, and returns where to go on from. A worker
+ * with nothing (left) to do gets count 0 and returns at once.
+ */
+function encode(
+  calls: KernelCall[],
+  from: number,
+  into: Float64Array,
+  names: string[],
+  suffix: string,
+): number {
+  let count = 0;
+  let at = 1;
+  let i = from;
+  for (; i < calls.length; i++) {
+    const { kernel, args } = calls[i];
+    if (at + 2 + args.length > into.length) break;
+    into[at] = names.indexOf(`${kernel}${suffix}`);
+    into[at + 1] = args.length;
+    for (let j = 0; j < args.length; j++) into[at + 2 + j] = +args[j];
+    at += 2 + args.length;
+    count++;
+  }
+  into[0] = count;
+  return i;
+}
+
+/** Part `part` of `parts` nearly equal contiguous parts of 0…total − 1: [first, count]. */
+export function share(total: number, part: number, parts: number): [number, number] {
+  const first = Math.floor((total * part) / parts);
+  return [first, Math.floor((total * (part + 1)) / parts) - first];
+}

@@ -1,0 +1,194 @@
+/**
+ * The SIMD kernels on several threads (src/cnn/fast/threads.ts) give the one-thread values: forward
+ * passes, pooling, matrix products and ∂J/∂x bit for bit (each value is computed by one thread, in the
+ * same order); ∂J/∂W and ∂J/∂b within float rounding, since each thread sums its own images and the
+ * sums are added at the end (a different order of the same additions).
+ */
+import { spawnSync } from 'child_process';
+import { expect } from 'chai';
+import { join } from 'path';
+import * as cl from '../src/index';
+import { stopWorkers, workerRounds } from '../src/cnn/fast/threads';
+import { STRATEGIES, strategyFits, withStrategy } from '../src/cnn/fast/strategy';
+import { DType, FloatArray, Tensor } from '../src/cnn/tensor';
+
+function randomTensor(shape: readonly number[], dtype: DType, seed: number): Tensor {
+  return cl.rand(shape, seed, -1, 1, dtype);
+}
+
+/**
+ * Runs `body` with n threads, then goes back to one; with n > 1, checks that workers really took part
+ * (otherwise every comparison here would compare one thread with itself).
+ */
+function withThreads<T>(n: number, body: () => T): T {
+  cl.setThreads(n);
+  const before = workerRounds();
+  try {
+    return body();
+  } finally {
+    cl.setThreads(1);
+    if (n > 1) expect(workerRounds(), 'rounds run on workers').to.be.above(before);
+  }
+}
+
+function bits(t: Tensor): FloatArray {
+  return cl.contiguous(t).data;
+}
+
+/** The largest |a − b| relative to the largest |a|. */
+function relativeDifference(a: Tensor, b: Tensor): number {
+  const x = bits(a);
+  const y = bits(b);
+  let worst = 0;
+  let scale = 0;
+  for (let i = 0; i < x.length; i++) {
+    worst = Math.max(worst, Math.abs(x[i] - y[i]));
+    scale = Math.max(scale, Math.abs(x[i]));
+  }
+  return worst / scale;
+}
+
+// Large enough that every op splits across threads (the split starts at 2^18 multiply-adds per thread),
+// with odd sizes so that the vector tails and uneven shares are exercised; batch 5 over 2 and 3 threads.
+const CASES = [
+  { name: 'LeNet conv1 (same, 6 filters)', x: [5, 28, 28, 1], W: [5, 5, 1, 6], pad: 2, stride: 1 },
+  { name: 'LeNet conv2 (16 filters, 6 channels)', x: [5, 14, 14, 6], W: [5, 5, 6, 16], pad: 0, stride: 1 },
+  { name: 'stride 2, 3×3, 7 filters', x: [5, 61, 59, 3], W: [3, 3, 3, 7], pad: 1, stride: 2 },
+];
+
+after(() => {
+  cl.setThreads(1);
+  stopWorkers();
+});
+
+describe('threads: the kernels on several threads give the one-thread values', () => {
+  for (const dtype of ['float32', 'float64'] as DType[]) {
+    for (const c of CASES) {
+      for (const strategy of STRATEGIES.filter((s) => s !== 'reference')) {
+        const fits = strategyFits(strategy, 'forward', c.stride);
+        if (!fits) continue;
+        it(`conv2d ${c.name}, ${dtype}, ${strategy}: same bits with 2 and 3 threads`, () => {
+          const x = randomTensor(c.x, dtype, 1);
+          const W = randomTensor(c.W, dtype, 2);
+          const b = randomTensor([c.W[3]], dtype, 3);
+          const options = { pad: c.pad, stride: c.stride };
+          const one = withThreads(1, () => withStrategy(strategy, () => cl.conv2d(x, W, b, options)));
+          for (const n of [2, 3]) {
+            const many = withThreads(n, () => withStrategy(strategy, () => cl.conv2d(x, W, b, options)));
+            expect(Array.from(bits(many))).to.deep.equal(Array.from(bits(one)));
+          }
+        });
+      }
+      for (const strategy of STRATEGIES.filter(
+        (s) => s !== 'reference' && strategyFits(s, 'backward', c.stride),
+      )) {
+        it(`conv2dBackward ${c.name}, ${dtype}, ${strategy}: dX same bits, dW and db within rounding`, () => {
+          const x = randomTensor(c.x, dtype, 4);
+          const W = randomTensor(c.W, dtype, 5);
+          const b = randomTensor([c.W[3]], dtype, 6);
+          const options = { pad: c.pad, stride: c.stride };
+          const z = cl.conv2d(x, W, b, options);
+          const dZ = randomTensor(z.shape, dtype, 7);
+          const one = withThreads(1, () =>
+            withStrategy(strategy, () => cl.conv2dBackward(dZ, x, W, b, options)),
+          );
+          // float32 sums of a few thousand terms: a different order moves them by a few units of 2^-24
+          const rounding = dtype === 'float32' ? 1e-5 : 1e-13;
+          for (const n of [2, 3]) {
+            const many = withThreads(n, () =>
+              withStrategy(strategy, () => cl.conv2dBackward(dZ, x, W, b, options)),
+            );
+            expect(Array.from(bits(many.dX))).to.deep.equal(Array.from(bits(one.dX)));
+            expect(relativeDifference(many.dW, one.dW)).to.be.below(rounding);
+            expect(relativeDifference(many.db, one.db)).to.be.below(rounding);
+            // the weight gradients alone (a first layer's): half the work, maybe fewer threads
+            const weights = withThreads(n, () =>
+              withStrategy(strategy, () => cl.conv2dWeightGradients(dZ, x, W, b, options)),
+            );
+            expect(relativeDifference(weights.dW, one.dW)).to.be.below(rounding);
+            expect(relativeDifference(weights.db, one.db)).to.be.below(rounding);
+          }
+        });
+      }
+    }
+    it(`pool2d and pool2dBackward (max and avg), ${dtype}: same bits with 2 and 3 threads`, () => {
+      const x = randomTensor([6, 56, 56, 6], dtype, 8);
+      for (const mode of ['max', 'avg'] as const) {
+        const options = { size: 2, stride: 2, mode };
+        const a = cl.pool2d(x, options);
+        const dA = randomTensor(a.shape, dtype, 9);
+        const one = withThreads(1, () => [cl.pool2d(x, options), cl.pool2dBackward(dA, x, options)]);
+        for (const n of [2, 3]) {
+          const many = withThreads(n, () => [cl.pool2d(x, options), cl.pool2dBackward(dA, x, options)]);
+          expect(Array.from(bits(many[0]))).to.deep.equal(Array.from(bits(one[0])));
+          expect(Array.from(bits(many[1]))).to.deep.equal(Array.from(bits(one[1])));
+        }
+      }
+    });
+    it(`matmul (odd sizes, transposed), ${dtype}: same bits with 2 and 3 threads`, () => {
+      const a = randomTensor([401, 123], dtype, 10);
+      const b = randomTensor([85, 123], dtype, 11);
+      const one = withThreads(1, () => cl.matmul(a, b, { transposeB: true }));
+      for (const n of [2, 3]) {
+        const many = withThreads(n, () => cl.matmul(a, b, { transposeB: true }));
+        expect(Array.from(bits(many))).to.deep.equal(Array.from(bits(one)));
+      }
+    });
+  }
+});
+
+describe('threads: the setting', () => {
+  it('setThreads takes a whole number ≥ 1 and names itself otherwise', () => {
+    for (const bad of [0, -1, 1.5, NaN]) {
+      expect(() => cl.setThreads(bad)).to.throw(
+        `setThreads: the thread count must be a whole number ≥ 1, got ${bad}`,
+      );
+    }
+  });
+
+  const script = join(__dirname, '..', 'dist', 'index.js');
+  const run = (code: string, env: Record<string, string> = {}) =>
+    spawnSync(process.execPath, ['-e', code], {
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, ...env },
+    });
+
+  it('CONVLAB_THREADS sets the default; a bad value is a clear error; unset, the cores Node reports', () => {
+    const code = `const cl = require(${JSON.stringify(script)}); console.log(cl.threadCount())`;
+    expect(run(code, { CONVLAB_THREADS: '3' }).stdout.trim()).to.equal('3');
+    const cores = run(`console.log(require('os').availableParallelism())`).stdout.trim();
+    expect(run(code, { CONVLAB_THREADS: '' }).stdout.trim()).to.equal(cores);
+    const bad = run(code, { CONVLAB_THREADS: 'two' });
+    expect(bad.status).to.not.equal(0);
+    expect(bad.stderr).to.include("threadCount: CONVLAB_THREADS must be a whole number ≥ 1, got 'two'");
+  });
+
+  it('warm workers never keep Node alive: a script that used them exits by itself', () => {
+    const code =
+      `const cl = require(${JSON.stringify(script)}); cl.setThreads(2);` +
+      `const x = cl.zeros([8, 28, 28, 6]); const W = cl.zeros([5, 5, 6, 16]);` +
+      `const z = cl.conv2d(x, W); console.log('done', z.shape.join('x'))`;
+    const result = run(code);
+    expect(result.error, 'the script did not exit within 60 s').to.equal(undefined);
+    expect(result.stdout.trim()).to.equal('done 8x24x24x16');
+    expect(result.status).to.equal(0);
+  });
+
+  it('under the permission model (no workers allowed) everything runs on one thread, same values', () => {
+    const flag = process.allowedNodeEnvironmentFlags.has('--permission')
+      ? '--permission'
+      : '--experimental-permission';
+    const code =
+      `const cl = require(${JSON.stringify(script)}); cl.setThreads(4);` +
+      `const x = cl.tensor([[[[1],[2],[3]],[[4],[5],[6]],[[7],[8],[9]]]]);` +
+      `const big = cl.full([8, 28, 28, 6], 1); cl.conv2d(big, cl.full([5, 5, 6, 16], 1));` +
+      `console.log(cl.conv2d(x, cl.full([2, 2, 1, 1], 1)).data.join(','))`;
+    const result = spawnSync(process.execPath, [flag, '--allow-fs-read=*', '-e', code], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(result.stderr).to.not.include('Error');
+    expect(result.stdout.trim()).to.equal('12,16,24,28');
+  });
+});
