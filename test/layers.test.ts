@@ -202,13 +202,19 @@ describe('built layers: backward against centred differences (float64)', () => {
       const R = randn([2, ...layer.outputShape], 40 + i, 1, 'float64');
       const J = (): number => weightedSum(layer.forward(x), R);
       layer.forward(x);
-      const dX = layer.backward(R);
+      const dX = layer.backward(R)!;
       expectGradientClose(dX, numericalGradient(J, x), `${name} dX`);
       for (const p of layer.parameters) {
         layer.forward(x);
         layer.backward(R);
         expectGradientClose(p.grad!, numericalGradient(J, p.value), `${name} ${p.name}`);
       }
+      // without ∂J/∂input (training's first layer): the same parameter gradients; conv skips dX
+      const grads = layer.parameters.map((p) => p.grad!);
+      layer.forward(x);
+      const skipped = layer.backward(R, false);
+      if (name.startsWith('conv')) expect(skipped).to.equal(null);
+      layer.parameters.forEach((p, j) => expectClose(p.grad!, grads[j], { absolute: 1e-12 }));
     });
   });
 });
@@ -256,7 +262,7 @@ describe('a layer is forward, backward, parameters (plus a name and output shape
     const R = randn([2, 3], 9, 1, 'float64');
     chained.forward(x);
     activation.forward(linear.forward(x));
-    expectClose(chained.backward(R), linear.backward(activation.backward(R)), { absolute: 0 });
+    expectClose(chained.backward(R)!, linear.backward(activation.backward(R)!)!, { absolute: 0 });
     expectClose(chained.parameters[0].grad!, linear.parameters[0].grad!, { absolute: 0 });
   });
 

@@ -1,5 +1,5 @@
 import { relu, reluBackward, softmax, softmaxBackward } from './activations';
-import { conv2d, conv2dBackward } from './conv2d';
+import { conv2d, conv2dBackward, conv2dWeightGradients } from './conv2d';
 import { ConvlabError } from './convlabError';
 import { dense, denseBackward } from './dense';
 import { Initializer, initWeights } from './init';
@@ -97,8 +97,13 @@ function buildConv(config: Conv2dConfig, inputShape: number[], context: BuildCon
       x = input;
       return conv2d(input, W.value, b.value, options);
     },
-    backward(dZ) {
-      const { dX, dW, db } = conv2dBackward(dZ, cached(fn, context.name, x), W.value, b.value, options);
+    backward(dZ, inputGradient = true) {
+      const input = cached(fn, context.name, x);
+      if (!inputGradient) {
+        ({ dW: W.grad, db: b.grad } = conv2dWeightGradients(dZ, input, W.value, b.value, options));
+        return null;
+      }
+      const { dX, dW, db } = conv2dBackward(dZ, input, W.value, b.value, options);
       W.grad = dW;
       b.grad = db;
       return dX;

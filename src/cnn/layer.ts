@@ -15,8 +15,12 @@ export interface Layer {
   readonly parameters: Parameter[];
   /** A batch (m, ...inputShape) → (m, ...outputShape). Remembers what backward needs. */
   forward(x: Tensor): Tensor;
-  /** ∂J/∂output → ∂J/∂input, storing ∂J/∂W and ∂J/∂b in `parameters`. */
-  backward(grad: Tensor): Tensor;
+  /**
+   * ∂J/∂output → ∂J/∂input, storing ∂J/∂W and ∂J/∂b in `parameters`. With `inputGradient` false the
+   * caller has no use for ∂J/∂input (the first layer in training: nothing is learned about the images),
+   * and a layer may skip that work and return null: a conv layer saves about a third of its backward pass.
+   */
+  backward(grad: Tensor, inputGradient?: boolean): Tensor | null;
 }
 
 /**
@@ -29,8 +33,18 @@ export function chain(name: string, parts: readonly Layer[]): Layer {
     outputShape: parts[parts.length - 1].outputShape,
     parameters: parts.flatMap((part) => part.parameters),
     forward: (x) => parts.reduce((a, part) => part.forward(a), x),
-    backward: (grad) => parts.reduceRight((g, part) => part.backward(g), grad),
+    backward: (grad, inputGradient = true) => backwardThrough(parts, grad, inputGradient),
   };
+}
+
+/**
+ * ∂J/∂output of the last layer → ∂J/∂input of the first, back through `layers` in reverse order; only
+ * the first may skip its ∂J/∂input (see Layer.backward).
+ */
+export function backwardThrough(layers: readonly Layer[], grad: Tensor, inputGradient = true): Tensor | null {
+  let g: Tensor | null = grad;
+  for (let i = layers.length - 1; i >= 0; i--) g = layers[i].backward(g as Tensor, i > 0 || inputGradient);
+  return g;
 }
 
 /** What forward remembered, or an error naming the layer when backward comes first. */

@@ -1,5 +1,5 @@
 import { accuracy, checkLabels, crossEntropy, Labels } from './crossEntropy';
-import { chain, Layer } from './layer';
+import { backwardThrough, chain, Layer } from './layer';
 import { buildLayers } from './buildLayers';
 import { layers as layerFactories, LayerSpec } from './layers';
 import { Optimizer, Parameter } from './optimizers';
@@ -253,15 +253,18 @@ class SequentialModel implements Model {
         );
       }
       grad = fromData(copy(t, this.dtype).data, [m, ...this.outputShape]);
-      if (this.finalSoftmax) grad = this.finalSoftmax.backward(grad);
+      if (this.finalSoftmax) grad = this.finalSoftmax.backward(grad) as Tensor; // a tensor: inputGradient is true
     }
-    grad = this.backThroughScores(grad);
-    return last.single ? fromData(contiguous(grad).data, this.inputShape) : grad;
+    const dX = this.backThroughScores(grad) as Tensor;
+    return last.single ? fromData(contiguous(dX).data, this.inputShape) : dX;
   }
 
-  /** ∂J/∂scores → ∂J/∂x, filling every parameter's gradient on the way. */
-  private backThroughScores(grad: Tensor): Tensor {
-    return this.toScores.reduceRight((g, layer) => layer.backward(g), grad);
+  /**
+   * ∂J/∂scores → ∂J/∂x, filling every parameter's gradient on the way. Training passes
+   * `inputGradient` false: nothing uses ∂J/∂x there, and the first conv layer then skips it.
+   */
+  private backThroughScores(grad: Tensor, inputGradient = true): Tensor | null {
+    return backwardThrough(this.toScores, grad, inputGradient);
   }
 
   private checkClassifier(fn: string): void {
@@ -346,7 +349,7 @@ class SequentialModel implements Model {
           );
         }
         const batchAccuracy = accuracy(probabilities, yb);
-        this.backThroughScores(this.loss.backward());
+        this.backThroughScores(this.loss.backward(), false);
         optimizer.step(parameters);
         costSum += cost * picked.length;
         rightSum += batchAccuracy * picked.length;

@@ -1,6 +1,8 @@
 /**
- * conv2d and its gradients on the SIMD kernels (assembly/kernels.ts). Same values as
- * src/cnn/reference/conv2dReference.ts up to rounding; arguments are checked by the callers in conv2d.ts.
+ * conv2d and its gradients on the SIMD kernels (assembly/: gemm.ts, directConv.ts, windows.ts, layout.ts).
+ * Same values as src/cnn/reference/conv2dReference.ts up to rounding; arguments are checked by the
+ * callers in conv2d.ts. Large calls are split across threads (threads.ts), the same bits for any count
+ * except the weight gradients' sums (see conv2dBackwardFast).
  *
  * Forward with stride 1 and at least a vector of filters (every conv layer in the course) stays in the
  * library's channels-last layout: each output position is a small matrix product of its window rows
@@ -167,7 +169,7 @@ function conv2dPlanes(
 }
 
 /**
- * Stride 1 straight in the channels-last layout (convChannelsLast in assembly/kernels.ts): x padded as it
+ * Stride 1 straight in the channels-last layout (convChannelsLast in assembly/directConv.ts): x padded as it
  * is, the weights as they are with K rounded up to two vectors, the output written in place.
  */
 function conv2dStride1(
