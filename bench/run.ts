@@ -1,7 +1,9 @@
 /**
  * `npm run bench`: convlab's conv/pool kernels against peers, all measured in ONE run on the same inputs.
  *
- *   lib        the library as a notebook calls it (SIMD WebAssembly kernels; W5/epoch through the model API)
+ *   lib        the library as a notebook calls it (SIMD WebAssembly kernels; W5/epoch through the model API),
+ *              on one thread (setThreads(1))
+ *   lib×2      the same on two threads (setThreads(2)): the second table compares the two
  *   reference  the library's teaching loops (conv2dReference, pool2dReference, dense's loops)
  *   tfjs-cpu   @tensorflow/tfjs-backend-cpu (pure JavaScript)
  *   tfjs-wasm  @tensorflow/tfjs-backend-wasm, SIMD build from node_modules (XNNPACK), one thread
@@ -13,18 +15,25 @@
  * build/bench.json. W5ops leaves out the gradient with respect to the images, as tfjs's variableGrads does;
  * the model API (W5, E) computes it, as `model.backward` returns it (the first conv layer's dX).
  * Ratios are peer time / lib time: above 1 means the library is faster.
+ *
+ * The second table: every workload on 1 and 2 threads, each as a fraction of this machine's WebAssembly
+ * SIMD peak (assembly/bench/peak.ts, a multiply-add loop with nothing to load, measured here on one thread; two
+ * threads' peak is twice that), and PyTorch on 1 and 2 threads (bench/torch_bench.py, run by this
+ * bench when a Python with torch is found: build/torch-venv, then python3; the output says when not).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients'; // the tfjs umbrella package does this
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { mkdirSync, writeFileSync } from 'fs';
+import { spawnSync } from 'child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
 import { cpus } from 'os';
 import { dirname, join } from 'path';
 import * as cl from '../src/index';
 import { registerWasmConv2DBackpropFilter } from './wasmBackpropFilter';
 
-type Peer = 'lib' | 'reference' | 'tfjs-cpu' | 'tfjs-wasm';
+type Peer = 'lib' | 'lib×2' | 'reference' | 'tfjs-cpu' | 'tfjs-wasm' | 'torch' | 'torch×2';
+/** The peers of the first table (the second adds lib×2, torch and torch×2). */
 const PEERS: Peer[] = ['lib', 'reference', 'tfjs-cpu', 'tfjs-wasm'];
 /**
  * Every measured number is the median of at least 10 runs after warm-up. The slow peers (a tfjs-cpu
@@ -77,6 +86,74 @@ function measure(
     times.push(now() - start);
   }
   return { ms: median(times), runs: counts.runs };
+}
+
+/** Measures `run` with the library on one thread ('lib') and on two ('lib×2'). */
+function measureLib(
+  run: () => void,
+  counts = RUNS.fast,
+): Record<'lib' | 'lib×2', { ms: number; runs: number }> {
+  cl.setThreads(1);
+  const one = measure('lib', run, counts);
+  cl.setThreads(2);
+  const two = measure('lib', run, counts);
+  cl.setThreads(1);
+  return { lib: one, 'lib×2': two };
+}
+
+/**
+ * This machine's WebAssembly SIMD peak on one thread, in GFLOP/s: assembly/bench/peak.ts compiled with
+ * asc; after half a second of short calls (V8 swaps in its optimised code between calls, never within
+ * one), the best of 20 calls of 10^7 steps, each step 12 vectors × (a multiply and an add) × 4 lanes.
+ */
+function simdPeak(): number {
+  const out = join(__dirname, '..', 'build', 'peak.wasm');
+  const source = join(__dirname, '..', 'assembly', 'bench', 'peak.ts');
+  const flags = ['-O3', '--runtime', 'stub', '--use', 'abort=', '--enable', 'simd'];
+  const asc = spawnSync(
+    process.execPath,
+    [require.resolve('assemblyscript/bin/asc'), source, '--outFile', out, ...flags],
+    {
+      encoding: 'utf8',
+    },
+  );
+  if (asc.status !== 0) throw new Error(`bench: compiling assembly/bench/peak.ts failed: ${asc.stderr}`);
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(out)), {});
+  const multiplyAdd = instance.exports.multiplyAdd as (steps: number) => number;
+  for (const start = now(); now() - start < 500;) multiplyAdd(1e5);
+  const steps = 1e7;
+  let best = 0;
+  for (let i = 0; i < 20; i++) {
+    const start = now();
+    multiplyAdd(steps);
+    best = Math.max(best, (steps * 12 * 8) / (now() - start) / 1e6);
+  }
+  return best;
+}
+
+/**
+ * PyTorch's times (ms by workload) on `threads` threads from bench/torch_bench.py, or a sentence saying
+ * why there are none.
+ */
+function torchTimes(threads: number): { version: string; ms: Record<string, number> } | string {
+  const venv = join(__dirname, '..', 'build', 'torch-venv', 'bin', 'python');
+  const python = existsSync(venv) ? venv : 'python3';
+  const result = spawnSync(
+    python,
+    [join(__dirname, 'torch_bench.py'), '--threads', String(threads), '--json'],
+    {
+      encoding: 'utf8',
+    },
+  );
+  const line = (result.stdout ?? '').trim().split('\n').pop() ?? '';
+  if (result.status !== 0 || !line.startsWith('{')) {
+    return (
+      `PyTorch absent (${python}: ${line || result.stderr || result.error}); install it with ` +
+      `python3 -m venv build/torch-venv && build/torch-venv/bin/pip install torch`
+    );
+  }
+  const parsed = JSON.parse(line) as { torch: string; ms: Record<string, number> };
+  return { version: parsed.torch, ms: parsed.ms };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -383,11 +460,13 @@ async function main(): Promise<void> {
   // shared machine falls on all peers alike.
   for (const w of convWorkloads) {
     const flops = convWorkloadFlops(w);
-    const lib = measure('lib', () => {
+    const lib = measureLib(() => {
       const z = cl.conv2d(w.x, w.W, w.b, { pad: w.pad });
       if (w.pool) cl.pool2d(z, { size: 2 });
     });
-    record({ workload: w.name, peer: 'lib', ...lib, gflops: flops / lib.ms / 1e6 });
+    for (const peer of ['lib', 'lib×2'] as const) {
+      record({ workload: w.name, peer, ...lib[peer], gflops: flops / lib[peer].ms / 1e6 });
+    }
     const reference = measure('reference', () => {
       const z = cl.conv2dReference(w.x, w.W, w.b, { pad: w.pad });
       if (w.pool) cl.pool2dReference(z, { size: 2 });
@@ -405,27 +484,29 @@ async function main(): Promise<void> {
   // W5: one training step
   const model = lenet();
   const optimizer = cl.sgd({ learningRate: LEARNING_RATE });
-  const lib5 = measure('lib', () => {
+  const lib5 = measureLib(() => {
     model.forward(batchX);
     model.backward(batchY);
     optimizer.step(model.parameters());
   });
-  record({
-    workload: 'W5',
-    peer: 'lib',
-    ...lib5,
-    gflops: STEP_FLOPS / lib5.ms / 1e6,
-    note: 'model API: sequential forward/backward + sgd',
-  });
   const opsStep = lenetStepWithOps(fastOps);
-  const ops5 = measure('lib', () => opsStep(batchX, batchY));
-  record({
-    workload: 'W5ops',
-    peer: 'lib',
-    ...ops5,
-    gflops: STEP_FLOPS / ops5.ms / 1e6,
-    note: 'ops: conv2d, pool2d, relu, dense on matmul',
-  });
+  const ops5 = measureLib(() => opsStep(batchX, batchY));
+  for (const peer of ['lib', 'lib×2'] as const) {
+    record({
+      workload: 'W5',
+      peer,
+      ...lib5[peer],
+      gflops: STEP_FLOPS / lib5[peer].ms / 1e6,
+      note: 'model API: sequential forward/backward + sgd',
+    });
+    record({
+      workload: 'W5ops',
+      peer,
+      ...ops5[peer],
+      gflops: STEP_FLOPS / ops5[peer].ms / 1e6,
+      note: 'ops: conv2d, pool2d, relu, dense on matmul',
+    });
+  }
   const referenceStep = lenetStepWithOps(referenceOps);
   const ref5 = measure('reference', () => referenceStep(batchX, batchY));
   for (const workload of ['W5', 'W5ops']) {
@@ -454,8 +535,7 @@ async function main(): Promise<void> {
 
   // E: one epoch over the 10,000 digits, once per peer that finishes one in seconds
   // each run trains a fresh model from the same initial weights
-  const libEpoch = measure(
-    'lib',
+  const libEpoch = measureLib(
     () =>
       lenet().fit(digits, labels, {
         epochs: 1,
@@ -465,13 +545,15 @@ async function main(): Promise<void> {
       }),
     RUNS.epoch,
   );
-  record({
-    workload: 'E',
-    peer: 'lib',
-    ...libEpoch,
-    gflops: EPOCH_FLOPS / libEpoch.ms / 1e6,
-    note: 'model.fit, 1 epoch',
-  });
+  for (const peer of ['lib', 'lib×2'] as const) {
+    record({
+      workload: 'E',
+      peer,
+      ...libEpoch[peer],
+      gflops: EPOCH_FLOPS / libEpoch[peer].ms / 1e6,
+      note: 'model.fit, 1 epoch',
+    });
+  }
   await useBackend('wasm');
   const allX = tfTensor(digits) as tf.Tensor4D;
   const allY = tf.oneHot(tf.tensor1d(labels, 'int32'), 10) as tf.Tensor2D;
@@ -513,7 +595,35 @@ async function main(): Promise<void> {
     });
   }
 
+  const peak = simdPeak();
+  process.stderr.write(
+    `  WebAssembly SIMD peak (assembly/bench/peak.ts, one thread): ${peak.toFixed(1)} GFLOP/s\n`,
+  );
+  const torchNotes: string[] = [];
+  for (const [threads, peer] of [
+    [1, 'torch'],
+    [2, 'torch×2'],
+  ] as const) {
+    const torch = torchTimes(threads);
+    if (typeof torch === 'string') {
+      torchNotes.push(torch);
+      break;
+    }
+    torchNotes.push(`PyTorch ${torch.version} on ${threads} thread(s)`);
+    for (const [workload, ms] of Object.entries(torch.ms)) {
+      record({
+        workload,
+        peer,
+        ms,
+        runs: workload === 'E' ? 5 : 15,
+        gflops: null,
+        estimated: workload === 'E',
+      });
+    }
+  }
+
   printTable(results);
+  printThreadsTable(results, peak, torchNotes);
   const out = join(__dirname, '..', 'build', 'bench.json');
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(
@@ -525,6 +635,8 @@ async function main(): Promise<void> {
         cpu: `${cpus()[0]?.model ?? 'unknown'} × ${cpus().length}`,
         runs: RUNS,
         slowPeers: SLOW,
+        simdPeakGflops: peak,
+        torch: torchNotes,
         results,
         ratios: ratios(results),
         seconds: (now() - started) / 1000,
@@ -594,6 +706,52 @@ function printTable(results: Result[]): void {
       `layers in W5/E, ×3 for training).` +
       `\nratios = peer time / lib time (above 1: the library is faster). tfjs forward workloads use tf.fused.conv2d ` +
       `(bias fused) and do not read results back; the library returns a fresh JS tensor.`,
+  );
+}
+
+/** Every workload on 1 and 2 threads: speed-up, fraction of the SIMD peak, tfjs-wasm and PyTorch. */
+function printThreadsTable(results: Result[], peak: number, torchNotes: string[]): void {
+  const ms = (workload: string, peer: Peer): number | null => find(results, workload, peer)?.ms ?? null;
+  const time = (v: number | null): string =>
+    v === null ? 'n/a' : v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(v < 10 ? 2 : 1)} ms`;
+  const ratio = (a: number | null, b: number | null): string => (a && b ? `${(a / b).toFixed(2)}×` : 'n/a');
+  const share = (workload: string, peer: Peer, threads: number): string => {
+    const gflops = find(results, workload, peer)?.gflops;
+    return gflops ? `${((100 * gflops) / (threads * peak)).toFixed(0)}%` : 'n/a';
+  };
+  const header = [
+    '',
+    'lib',
+    'lib×2',
+    'lib/lib×2',
+    'peak',
+    'peak×2',
+    'wasm/lib×2',
+    'torch',
+    'torch×2',
+    'lib×2/torch×2',
+  ];
+  const rows = WORKLOADS.map(([name]) => [
+    name,
+    time(ms(name, 'lib')),
+    time(ms(name, 'lib×2')),
+    ratio(ms(name, 'lib'), ms(name, 'lib×2')),
+    share(name, 'lib', 1),
+    share(name, 'lib×2', 2),
+    ratio(ms(name, 'tfjs-wasm'), ms(name, 'lib×2')),
+    time(ms(name, 'torch')),
+    time(ms(name, 'torch×2')),
+    ratio(ms(name, 'lib×2'), ms(name, 'torch×2')),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  const line = (row: string[]): string => row.map((v, i) => v.padEnd(widths[i])).join('  ');
+  console.log(`\n${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`);
+  rows.forEach((row) => console.log(line(row)));
+  console.log(
+    `\nlib = one thread, lib×2 = two (setThreads). peak = GF/s as a share of this machine's WebAssembly SIMD ` +
+      `peak, ${peak.toFixed(1)} GF/s a thread (assembly/bench/peak.ts; ×2 for two threads). wasm/lib×2 = tfjs-wasm ` +
+      `(one thread) / lib×2. torch: bench/torch_bench.py in the same run, other random inputs of the same ` +
+      `shapes; its E is 157 × its W5. lib×2/torch×2 below 1: the library is faster.\n${torchNotes.join('; ')}`,
   );
 }
 

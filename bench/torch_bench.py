@@ -1,10 +1,14 @@
 #!/usr/bin/env python3
-"""The bench's workloads in PyTorch, for scale: python3 bench/torch_bench.py (one thread, float32).
+"""The bench's workloads in PyTorch, for scale: python3 bench/torch_bench.py [--threads N] [--json].
 
-Runs only where /usr/bin/python3 has torch; otherwise it says so and exits 0. Prints milliseconds
-(median of 15 runs after 3 warm-ups) for W1-W5 as in bench/run.ts (inputs are random, not the same
-numbers: only the timings are compared).
+Runs only where this python3 has torch (`npm run bench` looks in build/torch-venv first: see the
+README); otherwise it says so and exits 0. Prints milliseconds (median of 15 runs after 3 warm-ups)
+for W1-W5 as in bench/run.ts, float32, on N threads (default 1); the epoch is estimated as 157 x W5.
+Inputs are random, not the same numbers: only the timings are compared. --json prints one JSON object
+({"torch": version, "threads": N, "ms": {workload: ms}}) for bench/run.ts instead of the table.
 """
+import argparse
+import json
 import statistics
 import sys
 import time
@@ -16,7 +20,11 @@ except ImportError:
     print("torch_bench: PyTorch is not installed for this python3 (import torch failed); nothing to measure")
     sys.exit(0)
 
-torch.set_num_threads(1)
+arguments = argparse.ArgumentParser()
+arguments.add_argument("--threads", type=int, default=1)
+arguments.add_argument("--json", action="store_true")
+options = arguments.parse_args()
+torch.set_num_threads(options.threads)
 torch.manual_seed(0)
 
 
@@ -76,9 +84,12 @@ workloads = [
     ("W4", "conv 6@5x5 same + max-pool 2 on 64x28x28x1", conv((64, 28, 28, 1), 5, 6, 2, pool=True)),
     ("W5", "LeNet-5 training step, batch 64", lenet_step()),
 ]
-print(f"torch {torch.__version__}, 1 thread")
-for name, description, run in workloads:
-    ms = median_ms(run)
-    print(f"{name:3} {description:45} {ms:8.2f} ms")
-step = median_ms(lenet_step(), warmup=1, runs=5)
-print(f"E   one epoch, 10,000 digits (157 x W5, estimated) {157 * step / 1000:8.2f} s")
+times = {name: median_ms(run) for name, _, run in workloads}
+times["E"] = 157 * median_ms(lenet_step(), warmup=1, runs=5)
+if options.json:
+    print(json.dumps({"torch": torch.__version__, "threads": options.threads, "ms": times}))
+    sys.exit(0)
+print(f"torch {torch.__version__}, {options.threads} thread(s)")
+for name, description, _ in workloads:
+    print(f"{name:3} {description:45} {times[name]:8.2f} ms")
+print(f"E   one epoch, 10,000 digits (157 x W5, estimated) {times['E'] / 1000:8.2f} s")

@@ -9,6 +9,7 @@ import { expect } from 'chai';
 import { join } from 'path';
 import * as cl from '../src/index';
 import { stopWorkers, workerRounds } from '../src/cnn/fast/threads';
+import { withWorkPerThread } from '../src/cnn/fast/wasmKernels';
 import { STRATEGIES, strategyFits, withStrategy } from '../src/cnn/fast/strategy';
 import { DType, FloatArray, Tensor } from '../src/cnn/tensor';
 
@@ -24,7 +25,7 @@ function withThreads<T>(n: number, body: () => T): T {
   cl.setThreads(n);
   const before = workerRounds();
   try {
-    return body();
+    return withWorkPerThread(1, body);
   } finally {
     cl.setThreads(1);
     if (n > 1) expect(workerRounds(), 'rounds run on workers').to.be.above(before);
@@ -48,12 +49,12 @@ function relativeDifference(a: Tensor, b: Tensor): number {
   return worst / scale;
 }
 
-// Large enough that every op splits across 3 threads (the split starts at 2^21 multiply-adds per
-// thread), with odd sizes where a kernel allows, so that vector tails and uneven shares are exercised.
+// Small inputs, split as far as they go (withWorkPerThread(1)), with odd sizes so that vector tails and
+// uneven shares are exercised; batch 5 over 2 and 3 threads.
 const CASES = [
-  { name: 'LeNet-like conv1 (same, 8 filters)', x: [10, 28, 28, 4], W: [5, 5, 4, 8], pad: 2, stride: 1 },
-  { name: 'LeNet conv2 (16 filters, 6 channels)', x: [27, 14, 14, 6], W: [5, 5, 6, 16], pad: 0, stride: 1 },
-  { name: 'stride 2, 3×3, 15 filters', x: [9, 91, 89, 3], W: [3, 3, 3, 15], pad: 1, stride: 2 },
+  { name: 'LeNet-like conv1 (same, 6 filters)', x: [5, 28, 28, 1], W: [5, 5, 1, 6], pad: 2, stride: 1 },
+  { name: 'LeNet conv2 (16 filters, 6 channels)', x: [5, 14, 14, 6], W: [5, 5, 6, 16], pad: 0, stride: 1 },
+  { name: 'stride 2, 3×3, 7 filters', x: [5, 61, 59, 3], W: [3, 3, 3, 7], pad: 1, stride: 2 },
 ];
 
 after(() => {
@@ -112,7 +113,7 @@ describe('threads: the kernels on several threads give the one-thread values', (
       }
     }
     it(`pool2d and pool2dBackward (max and avg), ${dtype}: same bits with 2 and 3 threads`, () => {
-      const x = randomTensor([12, 128, 128, 16], dtype, 8);
+      const x = randomTensor([5, 28, 28, 6], dtype, 8);
       for (const mode of ['max', 'avg'] as const) {
         const options = { size: 2, stride: 2, mode };
         const a = cl.pool2d(x, options);
@@ -126,7 +127,7 @@ describe('threads: the kernels on several threads give the one-thread values', (
       }
     });
     it(`matmul (odd sizes, transposed), ${dtype}: same bits with 2 and 3 threads`, () => {
-      const a = randomTensor([611, 123], dtype, 10);
+      const a = randomTensor([41, 123], dtype, 10);
       const b = randomTensor([85, 123], dtype, 11);
       const one = withThreads(1, () => cl.matmul(a, b, { transposeB: true }));
       for (const n of [2, 3]) {
@@ -138,6 +139,14 @@ describe('threads: the kernels on several threads give the one-thread values', (
 });
 
 describe('threads: the setting', () => {
+  it('a small call stays on one thread: waking a worker would cost more than it saves', () => {
+    cl.setThreads(2);
+    const before = workerRounds();
+    cl.conv2d(randomTensor([1, 28, 28, 1], 'float32', 1), randomTensor([5, 5, 1, 6], 'float32', 2));
+    cl.setThreads(1);
+    expect(workerRounds()).to.equal(before);
+  });
+
   it('setThreads takes a whole number ≥ 1 and names itself otherwise', () => {
     for (const bad of [0, -1, 1.5, NaN]) {
       expect(() => cl.setThreads(bad)).to.throw(

@@ -199,6 +199,21 @@ const WASM_FILE = 'kernels.wasm';
  * took 0.39 ms on two threads, its conv layers (7.5 M and 15 M) gained 20–35%.
  */
 const WORK_PER_THREAD = 1 << 21;
+let workPerThread = WORK_PER_THREAD;
+
+/**
+ * For tests: runs `body` with another work threshold per thread (1: every call splits as far as its
+ * parts allow), so that small inputs exercise the threads; then restores WORK_PER_THREAD.
+ */
+export function withWorkPerThread<T>(work: number, body: () => T): T {
+  const before = workPerThread;
+  workPerThread = work;
+  try {
+    return body();
+  } finally {
+    workPerThread = before;
+  }
+}
 const PAGE = 65536;
 /** The memory's largest size in pages: must match --maximumMemory in package.json's build:wasm. */
 const MAX_PAGES = 65536;
@@ -336,7 +351,7 @@ export function roundUp(n: number, m: number): number {
  * worker costs more than it saves, so small calls get one list and run on this thread alone.
  */
 export function callLists(kernels: KernelSet, work: number, parts = Infinity): CallList[] {
-  const threads = Math.max(1, Math.min(threadCount(), parts, Math.floor(work / WORK_PER_THREAD)));
+  const threads = Math.max(1, Math.min(threadCount(), parts, Math.floor(work / workPerThread)));
   return Array.from({ length: threads }, () => recorder(kernels));
 }
 
