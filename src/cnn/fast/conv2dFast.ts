@@ -25,6 +25,11 @@ import { forcedConvStrategy, Strategy } from './strategy';
 
 /** About how many values one block's column matrix holds (128 KiB in float32: it stays in L2). */
 const BLOCK_VALUES = 1 << 15;
+/**
+ * How many partial sums of dW and db the backward pass keeps: the most threads it can use, and fixed,
+ * so that the sums (and so training) come out the same to the last bit on any number of cores.
+ */
+const PARTIAL_SUMS = 8;
 
 interface Blocking {
   /** Values per window (rows of cols). */
@@ -267,10 +272,10 @@ export function conv2dBackwardFast(
   const { rowsPerBlock, ld } = direct ? directBlocking(kdPadded, Wp, outH) : blocking(g);
   const slack = Wp + 16; // the direct path's last tile reads and adds (zeros) past the last plane row
   // Blocks of output rows never hold part of one image and part of another: several whole images
-  // where they fit (im2col), else runs of rows within one image. Threads take whole units (an image,
-  // or a block of images), so that they add onto disjoint planes; and since the blocks do not depend on
-  // the thread count, neither does dX, to the last bit. Each thread sums its own dW and db; those are
-  // added up at the end, which changes their rounding only.
+  // where they fit (im2col), else runs of rows within one image. Units (an image, or a block of images)
+  // go into at most PARTIAL_SUMS groups, each summing its own dW and db; a thread takes whole groups, so
+  // threads add onto disjoint planes. Nothing here depends on the thread count (the blocks, the groups,
+  // the order in which the groups' sums are added at the end), so neither do dX, dW and db, to the bit.
   const units: { first: number; count: number }[][] = [];
   if (!direct && rowsPerBlock >= outH) {
     const imagesPerBlock = Math.floor(rowsPerBlock / outH);
@@ -286,7 +291,12 @@ export function conv2dBackwardFast(
       units.push(unit);
     }
   }
-  const lists = callLists(kernels, rows * outW * K * Kd * (inputGradient ? 2 : 1), units.length);
+  const groupCount = Math.min(PARTIAL_SUMS, units.length);
+  const groups = Array.from({ length: groupCount }, (_, g) => {
+    const [first, count] = share(units.length, g, groupCount);
+    return units.slice(first, first + count).flat();
+  });
+  const lists = callLists(kernels, rows * outW * K * Kd * (inputGradient ? 2 : 1), groupCount);
   const T = lists.length;
   const { heap, at } = workspace(dtype, [
     xCount, // x, later dX
@@ -295,15 +305,17 @@ export function conv2dBackwardFast(
     kdPadded * K, // W as (Kd × K), zero rows below
     rows * outW * K, // dZ
     Math.ceil((kdPadded * 4) / kernels.size), // window offsets (int32), for the direct path
-    ...Array<number>(T).fill(kdPadded * kPair), // each thread's dW
-    ...Array<number>(T).fill(K), // each thread's db
+    ...Array<number>(groupCount).fill(kdPadded * kPair), // each group's dW
+    ...Array<number>(groupCount).fill(K), // each group's db
     ...Array<number>(T).fill(direct ? 0 : kdPadded * ld), // each thread's cols (im2col)
     ...Array<number>(T).fill(kPadded * ld), // each thread's dZᵀ of one block
     ...Array<number>(T).fill(inputGradient ? kdPadded * ld : 0), // each thread's dCols
   ]);
   const [xAt, planesAt, dPlanesAt, wAt, dZAt, offsetsAt] = at;
-  const [dWAt, dbAt, colsAt, dZTAt, dColsAt] = [0, 1, 2, 3, 4].map((i) =>
-    at.slice(6 + i * T, 6 + (i + 1) * T),
+  const dWAt = at.slice(6, 6 + groupCount);
+  const dbAt = at.slice(6 + groupCount, 6 + 2 * groupCount);
+  const [colsAt, dZTAt, dColsAt] = [0, 1, 2].map((i) =>
+    at.slice(6 + 2 * groupCount + i * T, 6 + 2 * groupCount + (i + 1) * T),
   );
   const s = kernels.size;
   copyIn(heap, xAt / s, x4);
@@ -313,56 +325,58 @@ export function conv2dBackwardFast(
   if (inputGradient) heap.fill(0, dPlanesAt / s, dPlanesAt / s + planeCount + slack);
   heap.fill(0, wAt / s, wAt / s + kdPadded * K);
   heap.set(W.data, wAt / s);
-  for (let t = 0; t < T; t++) {
-    heap.fill(0, dWAt[t] / s, dWAt[t] / s + kdPadded * kPair);
-    heap.fill(0, dbAt[t] / s, dbAt[t] / s + K);
-    // im2col writes rows 0..Kd; the padding rows Kd..kdPadded must be zeros for the dW product
-    if (!direct) heap.fill(0, colsAt[t] / s + Kd * ld, colsAt[t] / s + kdPadded * ld);
+  for (let g = 0; g < groupCount; g++) {
+    heap.fill(0, dWAt[g] / s, dWAt[g] / s + kdPadded * kPair);
+    heap.fill(0, dbAt[g] / s, dbAt[g] / s + K);
   }
+  // im2col writes rows 0..Kd; the padding rows Kd..kdPadded must be zeros for the dW product
+  for (let t = 0; t < T && !direct; t++) heap.fill(0, colsAt[t] / s + Kd * ld, colsAt[t] / s + kdPadded * ld);
   // rows Kd..kdPadded of the dW product read offset 0: real values, whose products land in ignored rows
   if (direct) windowOffsets(new Int32Array(heap.buffer, offsetsAt, kdPadded).fill(0), f, C, Hp, Wp);
   lists.forEach((k, t) => {
-    const [firstUnit, unitCount] = share(units.length, t, T);
-    for (const { first, count } of units.slice(firstUnit, firstUnit + unitCount).flat()) {
-      if (direct) {
-        const n = Math.floor(first / outH);
-        const columns = roundUp(count * Wp, 8);
-        const rowBase = (n * C * Hp + first - n * outH) * Wp * s;
-        k.loadChannelRows(dZAt, K, count * outW, outW, Wp, first * outW, dZTAt[t], ld, kPadded, dbAt[t]);
-        k.gemmTransposedB(
-          kdPadded,
-          kPair,
-          columns,
-          planesAt + rowBase,
-          0,
-          dZTAt[t],
-          ld,
-          dWAt[t],
-          kPair,
-          offsetsAt,
-        );
-        if (!inputGradient) continue;
-        k.gemm(kdPadded, columns, K, wAt, K, dZTAt[t], ld, dColsAt[t], ld, false);
-        k.addWindowRows(dColsAt[t], ld, Kd, columns, offsetsAt, dPlanesAt + rowBase);
-      } else {
-        const columns = roundUp(count * outW, 8);
-        k.im2col(planesAt, C, Hp, Wp, f, stride, outH, outW, first, count, colsAt[t], ld);
-        k.loadChannelRows(dZAt, K, count * outW, outW, outW, first * outW, dZTAt[t], ld, kPadded, dbAt[t]);
-        k.gemmTransposedB(kdPadded, kPair, columns, colsAt[t], ld, dZTAt[t], ld, dWAt[t], kPair, 0);
-        if (!inputGradient) continue;
-        k.gemm(kdPadded, columns, K, wAt, K, dZTAt[t], ld, dColsAt[t], ld, false);
-        k.col2im(dColsAt[t], ld, C, Hp, Wp, f, stride, outH, outW, first, count, dPlanesAt);
+    const [firstGroup, groupsOfThread] = share(groupCount, t, T);
+    for (let g = firstGroup; g < firstGroup + groupsOfThread; g++) {
+      for (const { first, count } of groups[g]) {
+        if (direct) {
+          const n = Math.floor(first / outH);
+          const columns = roundUp(count * Wp, 8);
+          const rowBase = (n * C * Hp + first - n * outH) * Wp * s;
+          k.loadChannelRows(dZAt, K, count * outW, outW, Wp, first * outW, dZTAt[t], ld, kPadded, dbAt[g]);
+          k.gemmTransposedB(
+            kdPadded,
+            kPair,
+            columns,
+            planesAt + rowBase,
+            0,
+            dZTAt[t],
+            ld,
+            dWAt[g],
+            kPair,
+            offsetsAt,
+          );
+          if (!inputGradient) continue;
+          k.gemm(kdPadded, columns, K, wAt, K, dZTAt[t], ld, dColsAt[t], ld, false);
+          k.addWindowRows(dColsAt[t], ld, Kd, columns, offsetsAt, dPlanesAt + rowBase);
+        } else {
+          const columns = roundUp(count * outW, 8);
+          k.im2col(planesAt, C, Hp, Wp, f, stride, outH, outW, first, count, colsAt[t], ld);
+          k.loadChannelRows(dZAt, K, count * outW, outW, outW, first * outW, dZTAt[t], ld, kPadded, dbAt[g]);
+          k.gemmTransposedB(kdPadded, kPair, columns, colsAt[t], ld, dZTAt[t], ld, dWAt[g], kPair, 0);
+          if (!inputGradient) continue;
+          k.gemm(kdPadded, columns, K, wAt, K, dZTAt[t], ld, dColsAt[t], ld, false);
+          k.col2im(dColsAt[t], ld, C, Hp, Wp, f, stride, outH, outW, first, count, dPlanesAt);
+        }
       }
     }
   });
   runLists(kernels, lists);
   if (inputGradient) kernels.fromPaddedPlanes(dPlanesAt, batch, H, Wd, C, pad, xAt);
-  // the threads' dW and db, added in thread order (one thread: its sums as they are)
-  for (let t = 1; t < T; t++) {
-    const into = heap.subarray(dWAt[0] / s, dWAt[0] / s + kdPadded * kPair);
-    const from = heap.subarray(dWAt[t] / s, dWAt[t] / s + kdPadded * kPair);
+  // the groups' dW and db, added in group order
+  const into = heap.subarray(dWAt[0] / s, dWAt[0] / s + kdPadded * kPair);
+  for (let g = 1; g < groupCount; g++) {
+    const from = heap.subarray(dWAt[g] / s, dWAt[g] / s + kdPadded * kPair);
     for (let i = 0; i < into.length; i++) into[i] += from[i];
-    for (let k = 0; k < K; k++) heap[dbAt[0] / s + k] += heap[dbAt[t] / s + k];
+    for (let k = 0; k < K; k++) heap[dbAt[0] / s + k] += heap[dbAt[g] / s + k];
   }
   const dWPacked = heap.subarray(dWAt[0] / s, dWAt[0] / s + kdPadded * kPair);
   const dW = allocate(dtype, Kd * K);
