@@ -20,7 +20,13 @@ describe('htmlTable', () => {
   });
 
   it('are numbers written with thousands commas (48120 → 48,120, 62958 → 62,958)?', () => {
-    const html = htmlTable(['layer', 'params'], [['FC3', 48120], ['total', 62958]]);
+    const html = htmlTable(
+      ['layer', 'params'],
+      [
+        ['FC3', 48120],
+        ['total', 62958],
+      ],
+    );
     expect(html).to.contain('>48,120</td>');
     expect(html).to.contain('>62,958</td>');
   });
