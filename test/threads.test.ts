@@ -8,8 +8,8 @@ import { spawnSync } from 'child_process';
 import { expect } from 'chai';
 import { join } from 'path';
 import * as cl from '../src/index';
-import { stopWorkers, workerRounds } from '../src/cnn/fast/threads';
-import { withWorkPerThread } from '../src/cnn/fast/wasmKernels';
+import { recorder, stopWorkers, workerRounds } from '../src/cnn/fast/threads';
+import { kernelsFor, runLists, withWorkPerThread, workspace } from '../src/cnn/fast/wasmKernels';
 import { STRATEGIES, strategyFits, withStrategy } from '../src/cnn/fast/strategy';
 import { DType, FloatArray, Tensor } from '../src/cnn/tensor';
 
@@ -125,6 +125,38 @@ describe('threads: the kernels on several threads give the one-thread values', (
       }
     });
   }
+});
+
+describe('threads: a kernel that fails', () => {
+  // an address past the 4 GiB a 32-bit module can reach: the kernel traps
+  const OUT_OF_BOUNDS = 2 ** 32 - 64;
+  const x = randomTensor([6, 28, 28, 8], 'float32', 4);
+  const W = randomTensor([5, 5, 8, 16], 'float32', 5);
+  const oneThread = () => withThreads(1, () => cl.conv2d(x, W, null, { pad: 2 }));
+
+  it('on a worker: a ConvlabError, and the next call gives the one-thread values', () => {
+    const kernels = kernelsFor('float32')!;
+    const lists = [recorder(kernels), recorder(kernels)];
+    lists[1].pool(OUT_OF_BOUNDS, 1, 2, 2, 4, 2, 2, 1, 1, false, 0);
+    cl.setThreads(2);
+    expect(() => runLists(kernels, lists)).to.throw('runOnThreads: a kernel failed on a worker thread');
+    const after = withThreads(2, () => cl.conv2d(x, W, null, { pad: 2 }));
+    expect(values(after)).to.deep.equal(values(oneThread()));
+  });
+
+  it('on this thread while a worker is busy: the error, and the next call waits for the worker', () => {
+    const kernels = kernelsFor('float32')!;
+    const n = 512;
+    const { at } = workspace('float32', [n * n, n * n, n * n]);
+    const lists = [recorder(kernels), recorder(kernels)];
+    lists[0].pool(OUT_OF_BOUNDS, 1, 2, 2, 4, 2, 2, 1, 1, false, 0);
+    // some milliseconds of work on the worker, writing into the memory the next call lays out again
+    for (let i = 0; i < 8; i++) lists[1].gemm(n, n, n, at[0], n, at[1], n, at[2], n, false);
+    cl.setThreads(2);
+    expect(() => runLists(kernels, lists)).to.throw(WebAssembly.RuntimeError);
+    const after = withThreads(2, () => cl.conv2d(x, W, null, { pad: 2 }));
+    expect(values(after)).to.deep.equal(values(oneThread()));
+  });
 });
 
 describe('threads: the setting', () => {

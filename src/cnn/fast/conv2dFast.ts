@@ -356,7 +356,9 @@ export function conv2dBackwardFast(
           );
           if (!inputGradient) continue;
           k.gemm(kdPadded, columns, K, wAt, K, dZTAt[t], ld, dColsAt[t], ld, false);
-          k.addWindowRows(dColsAt[t], ld, Kd, columns, offsetsAt, dPlanesAt + rowBase);
+          // only up to the block's last output: the padded columns beyond it (zeros) would reach into
+          // the next image's planes, which another thread may be adding to at the same moment
+          k.addWindowRows(dColsAt[t], ld, Kd, (count - 1) * Wp + outW, offsetsAt, dPlanesAt + rowBase);
         } else {
           const columns = roundUp(count * outW, 8);
           k.im2col(planesAt, C, Hp, Wp, f, stride, outH, outW, first, count, colsAt[t], ld);

@@ -27,18 +27,29 @@ export interface KernelCall {
 export type CallList = Omit<KernelSet, 'size'> & { size: 4 | 8; calls: KernelCall[] };
 
 /**
- * Values per call list a worker can take at once (kernel index, argument count, arguments): a driver's
- * lists longer than this run in several rounds.
+ * Values per call list a worker can take at once (kernel index, argument count, arguments): 8 MB of
+ * address space each, of which only what a call uses is ever touched. A backward pass over a few
+ * thousand images fits; longer lists run in rounds, where this thread waits while the workers finish.
  */
-const LIST_VALUES = 1 << 14;
+const LIST_VALUES = 1 << 20;
+/** How long a new worker may take to load the module before this thread gives up on threads. */
+const START_TIMEOUT_MS = 10_000;
 
 // ---------------------------------------------------------------------------------------------------
 // How many threads
 
 let chosen: number | undefined;
 
-/** The number of threads a large kernel call may use: setThreads, else $CONVLAB_THREADS, else the cores. */
+/**
+ * The number of threads a large kernel call may use: setThreads, else $CONVLAB_THREADS, else the cores;
+ * never more than the cores Node reports (or 4 on smaller machines, where tests split three ways):
+ * setThreads(64) on 2 cores would start 63 workers for nothing.
+ */
 export function threadCount(): number {
+  return Math.min(threadSetting(), Math.max(availableParallelism(), 4));
+}
+
+function threadSetting(): number {
   if (chosen !== undefined) return chosen;
   const fromEnv = process.env.CONVLAB_THREADS;
   if (fromEnv !== undefined && fromEnv !== '') {
@@ -52,9 +63,9 @@ export function threadCount(): number {
 }
 
 /**
- * Chooses how many threads the SIMD kernels use from now on (1: no workers). The default is
- * $CONVLAB_THREADS if set, else the number of cores Node reports. Results are the same for every
- * count, up to float32 rounding in the gradients' sums (see conv2dFast.ts).
+ * Chooses how many threads the SIMD kernels use from now on (1: no workers); more than the cores Node
+ * reports are never started. The default is $CONVLAB_THREADS if set, else the number of cores. Every
+ * count gives the same values to the last bit (see conv2dFast.ts).
  */
 export function setThreads(n: number): void {
   if (!Number.isInteger(n) || n < 1) {
@@ -67,14 +78,18 @@ export function setThreads(n: number): void {
 // The workers
 
 /**
- * A worker's code. control (Int32Array over a SharedArrayBuffer): [0] the round number, bumped by the
- * main thread to start a round (−1 to stop); [1] how many workers are still busy in this round; [2] set
- * to 1 when a kernel call threw. Its call list: [count, then per call: kernel index, n, n arguments].
+ * A worker's code (a string run with eval, so that it works the same from dist/ and from the TypeScript
+ * sources under tsx). control (Int32Array over a SharedArrayBuffer): [0] the round number, bumped by
+ * the main thread to start a round (−1 to stop); [1] how many workers are still busy in this round;
+ * [2] set to 1 when a kernel call threw; [3] how many workers have loaded the module. Its call list:
+ * [count, then per call: kernel index, n, n arguments].
  */
 const WORKER_SOURCE = `
 const { workerData } = require('worker_threads');
 const { module, memory, names, control, list } = workerData;
 const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
+Atomics.add(new Int32Array(control), 3, 1);
+Atomics.notify(new Int32Array(control), 3);
 const kernels = names.map((name) => exports[name]);
 const state = new Int32Array(control);
 const calls = new Float64Array(list);
@@ -126,7 +141,7 @@ function workersFor(
   if (team === null) return null;
   if (team && team.workers.length >= threads - 1) return team;
   stopWorkers();
-  const control = new SharedArrayBuffer(3 * 4);
+  const control = new SharedArrayBuffer(4 * 4);
   const state = new Int32Array(control);
   const workers: Worker[] = [];
   const lists: Float64Array[] = [];
@@ -138,6 +153,9 @@ function workersFor(
         workerData: { module, memory, names, control, list },
       });
       worker.unref();
+      // a worker that fails to start is given up on below; its 'error' event, which comes later, must
+      // not then end the process as an unhandled one
+      worker.on('error', () => undefined);
       workers.push(worker);
       lists.push(new Float64Array(list));
     }
@@ -147,11 +165,25 @@ function workersFor(
     team = null;
     return null;
   }
+  // A worker that fails while it starts (out of memory, say) could never answer a round, and this thread
+  // cannot hear its 'error' event while it waits: so wait here, with a limit, for every one to be ready.
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  for (let ready = 0; ready < workers.length && Date.now() < deadline; ready = Atomics.load(state, 3)) {
+    Atomics.wait(state, 3, ready, deadline - Date.now());
+  }
+  if (Atomics.load(state, 3) < workers.length) {
+    for (const worker of workers) void worker.terminate();
+    console.warn(
+      `convlab: worker threads did not start within ${START_TIMEOUT_MS / 1000} s; using one thread`,
+    );
+    team = null;
+    return null;
+  }
   team = { workers, lists, state, round: 0, names };
   return team;
 }
 
-/** Stops the workers (the next large call starts them again). For tests and for setThreads. */
+/** Stops the workers (the next large call starts them again). For tests. */
 export function stopWorkers(): void {
   if (!team) return;
   Atomics.store(team.state, 0, -1);
@@ -174,6 +206,18 @@ export function recorder(kernels: KernelSet): CallList {
     };
   }
   return list;
+}
+
+/**
+ * Waits until no worker is still busy with an earlier round. A round ends early on this thread when its
+ * own share throws, or when a Jupyter interrupt stops it (V8 then skips even \`finally\`), while the
+ * workers go on writing into the kernels' memory: so every call that is about to lay out that memory
+ * (wasmKernels.ts's workspace) waits for them first.
+ */
+export function settleWorkers(): void {
+  if (!team) return;
+  settleWorkersOf(team);
+  Atomics.store(team.state, 2, 0);
 }
 
 let roundsOnWorkers = 0;
@@ -208,6 +252,7 @@ export function runOnThreads(
     lists.forEach(run);
     return;
   }
+  settleWorkersOf(t);
   // lists too long for a worker's buffer run in rounds of at most that many values
   const cursors = lists.map(() => 0);
   for (;;) {
@@ -223,10 +268,12 @@ export function runOnThreads(
     Atomics.store(t.state, 1, t.workers.length);
     Atomics.store(t.state, 0, ++t.round);
     Atomics.notify(t.state, 0);
-    if (cursors[0] === 0) run(lists[0]); // this thread's share, while the workers do theirs
-    cursors[0] = 1;
-    for (let left = Atomics.load(t.state, 1); left !== 0; left = Atomics.load(t.state, 1)) {
-      Atomics.wait(t.state, 1, left);
+    try {
+      if (cursors[0] === 0) run(lists[0]); // this thread's share, while the workers do theirs
+      cursors[0] = 1;
+    } finally {
+      // also when this thread's share throws: the workers must be done before anything else runs
+      settleWorkersOf(t);
     }
     if (Atomics.load(t.state, 2) !== 0) {
       Atomics.store(t.state, 2, 0);
@@ -234,6 +281,13 @@ export function runOnThreads(
     }
   }
   if (cursors[0] === 0) run(lists[0]);
+}
+
+/** Waits for the workers of `t` to finish their round (without clearing its error flag). */
+function settleWorkersOf(t: Team): void {
+  for (let left = Atomics.load(t.state, 1); left !== 0; left = Atomics.load(t.state, 1)) {
+    Atomics.wait(t.state, 1, left);
+  }
 }
 
 /**

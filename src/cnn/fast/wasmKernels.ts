@@ -9,7 +9,7 @@ import { join } from 'path';
 import { allocateUnfilled, DType, FloatArray, Tensor } from '../tensor';
 import { ConvlabError } from '../convlabError';
 import { forcedStrategy } from './strategy';
-import { CallList, recorder, runOnThreads, threadCount } from './threads';
+import { CallList, recorder, runOnThreads, settleWorkers, threadCount } from './threads';
 
 type Pointer = number;
 
@@ -298,6 +298,7 @@ export function kernelsFor(dtype: DType): KernelSet | null {
 export function workspace(dtype: DType, counts: readonly number[]): { heap: FloatArray; at: Pointer[] } {
   const module = load();
   if (!module) throw new ConvlabError('workspace', 'the fast kernels are not loaded');
+  settleWorkers(); // an interrupted call's workers may still be writing into the memory laid out here
   const size = dtype === 'float64' ? 8 : 4;
   const at: Pointer[] = [];
   let end = 0;
