@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { UsageError, refusingBadExercises } from '../src/jupyter/commands/command';
+import { UsageError, kernelThreadsEnv, refusingBadExercises } from '../src/jupyter/commands/command';
 import { courseCommand } from '../src/jupyter/commands/course';
 import { gradeCommand } from '../src/jupyter/commands/grade';
 import { gradingLimitOptions, readGradingLimits } from '../src/jupyter/commands/gradingSession';
@@ -223,5 +223,25 @@ describe('refusingBadExercises (grade, validate, release)', () => {
       () => expect.fail('resolved'),
       (error) => expect(error).to.equal(usage),
     );
+  });
+});
+
+describe('kernels running side by side share the cores', () => {
+  const saved = process.env.CONVLAB_THREADS;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.CONVLAB_THREADS;
+    else process.env.CONVLAB_THREADS = saved;
+  });
+
+  it('--jobs N gives each kernel the cores divided by N (at least 1); a CONVLAB_THREADS set by the user stays', () => {
+    delete process.env.CONVLAB_THREADS;
+    const cores = os.availableParallelism();
+    expect(kernelThreadsEnv(1)).to.deep.equal({ CONVLAB_THREADS: String(cores) });
+    expect(kernelThreadsEnv(2)).to.deep.equal({
+      CONVLAB_THREADS: String(Math.max(1, Math.floor(cores / 2))),
+    });
+    expect(kernelThreadsEnv(cores * 4)).to.deep.equal({ CONVLAB_THREADS: '1' });
+    process.env.CONVLAB_THREADS = '3';
+    expect(kernelThreadsEnv(8)).to.deep.equal({});
   });
 });

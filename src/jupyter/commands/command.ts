@@ -2,6 +2,7 @@
  * What every `convlab` subcommand provides, and the option handling they share.
  * A new subcommand is one file exporting a `Command`, plus one line in `../cli.ts`'s table.
  */
+import { availableParallelism } from 'os';
 import { parseArgs, ParseArgsConfig } from 'util';
 import { ExerciseFormatError } from '../grading/exerciseFormat';
 import { ReleaseError } from '../grading/releaseExercises';
@@ -65,6 +66,16 @@ export const serverOptions = {
   server: { type: 'string' },
   token: { type: 'string' },
 } as const;
+
+/**
+ * The environment for a server whose kernels run `jobs` notebooks at a time: each kernel's SIMD kernels
+ * get an equal share of the cores (CONVLAB_THREADS), so that N kernels do not each start a worker per
+ * core. A CONVLAB_THREADS the user set is kept.
+ */
+export function kernelThreadsEnv(jobs: number): Record<string, string> {
+  if (process.env.CONVLAB_THREADS) return {};
+  return { CONVLAB_THREADS: String(Math.max(1, Math.floor(availableParallelism() / jobs))) };
+}
 
 /**
  * Connects to `--server URL` or starts a server (`start.rootDir` is the folder it serves); either way the server is stopped

@@ -6,7 +6,7 @@ import { requireJupyter } from '../findJupyter';
 import { coursePages, exportHtml, signNotebooks, writeCourseIndex } from '../exportHtml';
 import { describeFailures, runNotebooks } from '../runNotebooks';
 import { repoRoot } from '../server';
-import { Command, openServer, parseCommandLine, serverOptions } from './command';
+import { Command, kernelThreadsEnv, openServer, parseCommandLine, serverOptions } from './command';
 import { expandNotebookArguments } from './expandNotebookArguments';
 import { numberArguments, numberUsage, readNumbers } from './numberOptions';
 import { notebookRunOptions } from './run';
@@ -41,7 +41,11 @@ export const courseCommand: Command = {
     const files = expandNotebookArguments('course', [path.join(repoRoot, 'notebooks')]);
     const jupyter = requireJupyter();
 
-    const server = await openServer('course', values, { rootDir: repoRoot, jupyter });
+    const server = await openServer('course', values, {
+      rootDir: repoRoot,
+      jupyter,
+      env: kernelThreadsEnv(jobs),
+    });
     let executed: string[];
     try {
       const runs = await runNotebooks(server, files, {

@@ -4,7 +4,14 @@
 import * as path from 'path';
 import { commonFolder, describeFailures, runNotebooks } from '../runNotebooks';
 import { defaultCellTimeoutSeconds } from '../runNotebook';
-import { Command, UsageError, openServer, parseCommandLine, serverOptions } from './command';
+import {
+  Command,
+  UsageError,
+  kernelThreadsEnv,
+  openServer,
+  parseCommandLine,
+  serverOptions,
+} from './command';
 import { expandNotebookArguments } from './expandNotebookArguments';
 import { NumberOptions, numberArguments, numberUsage, readNumbers } from './numberOptions';
 
@@ -52,7 +59,10 @@ export const runCommand: Command = {
     const { timeout, jobs } = readNumbers('run', notebookRunOptions, values);
     const outDir = values.out ?? defaultOutDir;
 
-    const server = await openServer('run', values, { rootDir: commonFolder(files) });
+    const server = await openServer('run', values, {
+      rootDir: commonFolder(files),
+      env: kernelThreadsEnv(jobs),
+    });
     try {
       const runs = await runNotebooks(server, files, {
         outDir,
