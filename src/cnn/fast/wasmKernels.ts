@@ -192,30 +192,8 @@ interface Module {
 }
 
 const WASM_FILE = 'kernels.wasm';
-/**
- * Multiply-adds per thread below which one more thread does not pay. Handing work to a worker and
- * waiting for it costs about 40 µs even for an empty list, more with the data cold in the other core's
- * cache: on this course's 2-core machine, LeNet's dense layer at batch 64 (3 M multiply-adds, 0.28 ms)
- * took 0.39 ms on two threads, its conv layers (7.5 M and 15 M) gained 20–35%.
- */
-const WORK_PER_THREAD = 1 << 21;
-let workPerThread = WORK_PER_THREAD;
-
-/**
- * For tests: runs `body` with another work threshold per thread (1: every call splits as far as its
- * parts allow), so that small inputs exercise the threads; then restores WORK_PER_THREAD.
- */
-export function withWorkPerThread<T>(work: number, body: () => T): T {
-  const before = workPerThread;
-  workPerThread = work;
-  try {
-    return body();
-  } finally {
-    workPerThread = before;
-  }
-}
 const PAGE = 65536;
-/** The memory's largest size in pages: must match --maximumMemory in package.json's build:wasm. */
+/** The memory's largest size in pages: --maximumMemory in build:wasm (instantiating fails if they differ). */
 const MAX_PAGES = 65536;
 
 /** Where the .wasm is: beside this file in dist/, or in dist/ when running the sources (tests, bench). */
@@ -344,6 +322,29 @@ export function copyOut(heap: FloatArray, from: number, count: number): FloatArr
 /** n rounded up to a multiple of m. */
 export function roundUp(n: number, m: number): number {
   return Math.ceil(n / m) * m;
+}
+
+/**
+ * Multiply-adds per thread below which one more thread does not pay. Handing work to a worker and
+ * waiting for it costs about 40 µs even for an empty list, more with the data cold in the other core's
+ * cache: on this course's 2-core machine, LeNet's dense layer at batch 64 (3 M multiply-adds, 0.28 ms)
+ * took 0.39 ms on two threads, its conv layers (7.5 M and 15 M) gained 20–35%.
+ */
+const WORK_PER_THREAD = 1 << 21;
+let workPerThread = WORK_PER_THREAD;
+
+/**
+ * For tests: runs `body` with another work threshold per thread (1: every call splits as far as its
+ * parts allow), so that small inputs exercise the threads; then restores WORK_PER_THREAD.
+ */
+export function withWorkPerThread<T>(work: number, body: () => T): T {
+  const before = workPerThread;
+  workPerThread = work;
+  try {
+    return body();
+  } finally {
+    workPerThread = before;
+  }
 }
 
 /**
