@@ -1,15 +1,19 @@
 /**
- * Matrix products: gemm (C = A·B, or C += A·B) and gemmTransposedB (C += A·Bᵀ), the "GEMM" of
- * im2col + GEMM.
+ * Matrix products: gemm (C = A·B) and gemmTransposedB (C += A·Bᵀ), the "GEMM" of im2col + GEMM. Their
+ * sizes change from call to call within one op (a block's columns, the forward and the backward
+ * products), so they take them as arguments, as BLAS does, rather than from a plan.
  */
 
 import { addPair, rowAt, storeRow, TILE_ROWS } from './tiles';
 
 /**
- * C (rows × cols) = A (rows × depth) · B (depth × cols), or C += A·B when `accumulate`.
- * All three are row-major. Callers pad so that rows is a multiple of 4 and cols a multiple of 8 (zeros
- * in, ignored out): no edge cases in the loops. For each 4×(2 vectors) tile of C, p runs along depth,
- * broadcasting one A value per row and reusing two vectors of B's row p for all four rows.
+ * C (rows × cols) = A (rows × depth) · B (depth × cols), all three row-major. B's row p starts at
+ * b + p·ldb, or, when `offsets` is not 0, at b + offsets[p] (int32 element offsets): then B is read
+ * straight from padded planes, where window value kd of every output position sits offsets[kd] after
+ * that position (conv with stride 1 and no im2col copy; see windowOffsets in conv2dFast.ts). Callers pad
+ * so that rows is a multiple of 4 and cols a multiple of 8 (zeros in, ignored out): no edge cases in
+ * the loops. For each 4×(2 vectors) tile of C, p runs along depth, broadcasting one A value per row and
+ * reusing two vectors of B's row p for all four rows.
  */
 @inline
 function gemm<T>(
@@ -22,22 +26,22 @@ function gemm<T>(
   ldb: i32,
   c: usize,
   ldc: i32,
-  accumulate: bool,
+  offsets: usize,
 ): void {
   const size = sizeof<T>();
   const tileCols = 32 / <i32>size; // two vectors
   const aRow = <usize>lda * size;
-  const bRow = <usize>ldb * size;
   const cRow = <usize>ldc * size;
   for (let j = 0; j < cols; j += tileCols) {
+    const bColumns = b + <usize>j * size;
     for (let i = 0; i < rows; i += TILE_ROWS) {
       const zero = v128.splat<T>(<T>0);
       // prettier-ignore
       let c00 = zero, c01 = zero, c10 = zero, c11 = zero,
         c20 = zero, c21 = zero, c30 = zero, c31 = zero;
       let aAt = a + <usize>i * aRow;
-      let bAt = b + <usize>j * size;
       for (let p = 0; p < depth; p++) {
+        const bAt = rowAt<T>(bColumns, ldb, offsets, p);
         const b0 = v128.load(bAt);
         const b1 = v128.load(bAt, 16);
         let s = v128.load_splat<T>(aAt);
@@ -53,13 +57,12 @@ function gemm<T>(
         c30 = v128.add<T>(c30, v128.mul<T>(s, b0));
         c31 = v128.add<T>(c31, v128.mul<T>(s, b1));
         aAt += size;
-        bAt += bRow;
       }
       const cAt = c + <usize>i * cRow + <usize>j * size;
-      storeRow<T>(cAt, c00, c01, accumulate);
-      storeRow<T>(cAt + cRow, c10, c11, accumulate);
-      storeRow<T>(cAt + 2 * cRow, c20, c21, accumulate);
-      storeRow<T>(cAt + 3 * cRow, c30, c31, accumulate);
+      storeRow(cAt, c00, c01);
+      storeRow(cAt + cRow, c10, c11);
+      storeRow(cAt + 2 * cRow, c20, c21);
+      storeRow(cAt + 3 * cRow, c30, c31);
     }
   }
 }
@@ -137,9 +140,9 @@ export function gemmF32(
   ldb: i32,
   c: usize,
   ldc: i32,
-  accumulate: bool,
+  offsets: usize,
 ): void {
-  gemm<f32>(rows, cols, depth, a, lda, b, ldb, c, ldc, accumulate);
+  gemm<f32>(rows, cols, depth, a, lda, b, ldb, c, ldc, offsets);
 }
 export function gemmF64(
   rows: i32,
@@ -151,9 +154,9 @@ export function gemmF64(
   ldb: i32,
   c: usize,
   ldc: i32,
-  accumulate: bool,
+  offsets: usize,
 ): void {
-  gemm<f64>(rows, cols, depth, a, lda, b, ldb, c, ldc, accumulate);
+  gemm<f64>(rows, cols, depth, a, lda, b, ldb, c, ldc, offsets);
 }
 
 export function gemmTransposedBF32(

@@ -1,7 +1,9 @@
 /**
  * Layouts: channels-last batches to padded planes and back, to padded channels-last, and
- * channels-last ↔ channel rows.
+ * channels-last ↔ channel rows. Sizes come from the conv's plan (plan.ts).
  */
+
+import { ConvPlan } from './plan';
 
 /**
  * Copies a channels-last batch x (m,H,W,C) into planes xp (m,C,H+2p,W+2p) with a zero border of p pixels.
@@ -9,10 +11,16 @@
  * zero padding needs no bounds checks.
  */
 @inline
-function toPaddedPlanes<T>(x: usize, batch: i32, H: i32, W: i32, C: i32, pad: i32, xp: usize): void {
+function toPaddedPlanes<T>(plan: usize, x: usize, xp: usize): void {
+  const p = changetype<ConvPlan>(plan);
+  const batch = p.batch;
+  const H = p.H;
+  const W = p.W;
+  const C = p.C;
+  const pad = p.pad;
+  const Hp = p.Hp;
+  const Wp = p.Wp;
   const size = sizeof<T>();
-  const Hp = H + 2 * pad;
-  const Wp = W + 2 * pad;
   memory.fill(xp, 0, <usize>(batch * C * Hp * Wp) * size);
   if (C == 1) {
     // one channel: the planes are the images, each row copied whole into its padded place
@@ -40,10 +48,16 @@ function toPaddedPlanes<T>(x: usize, batch: i32, H: i32, W: i32, C: i32, pad: i3
 
 /** The way back for gradients: dX (m,H,W,C) = the inside of the planes dXp (m,C,H+2p,W+2p). */
 @inline
-function fromPaddedPlanes<T>(dXp: usize, batch: i32, H: i32, W: i32, C: i32, pad: i32, dX: usize): void {
+function fromPaddedPlanes<T>(plan: usize, dXp: usize, dX: usize): void {
+  const p = changetype<ConvPlan>(plan);
+  const batch = p.batch;
+  const H = p.H;
+  const W = p.W;
+  const C = p.C;
+  const pad = p.pad;
+  const Hp = p.Hp;
+  const Wp = p.Wp;
   const size = sizeof<T>();
-  const Hp = H + 2 * pad;
-  const Wp = W + 2 * pad;
   let to = dX;
   for (let n = 0; n < batch; n++) {
     for (let h = 0; h < H; h++) {
@@ -64,10 +78,16 @@ function fromPaddedPlanes<T>(dXp: usize, batch: i32, H: i32, W: i32, C: i32, pad
  * convChannelsLast, whose windows then never leave the array.
  */
 @inline
-function toPaddedChannelsLast<T>(x: usize, batch: i32, H: i32, W: i32, C: i32, pad: i32, xp: usize): void {
+function toPaddedChannelsLast<T>(plan: usize, x: usize, xp: usize): void {
+  const p = changetype<ConvPlan>(plan);
+  const batch = p.batch;
+  const H = p.H;
+  const W = p.W;
+  const C = p.C;
+  const pad = p.pad;
+  const Hp = p.Hp;
+  const Wp = p.Wp;
   const size = sizeof<T>();
-  const Hp = H + 2 * pad;
-  const Wp = W + 2 * pad;
   memory.fill(xp, 0, <usize>(batch * Hp * Wp * C) * size);
   const rowBytes = <usize>(W * C) * size;
   for (let n = 0; n < batch; n++) {
@@ -81,21 +101,16 @@ function toPaddedChannelsLast<T>(x: usize, batch: i32, H: i32, W: i32, C: i32, p
 /**
  * The GEMM leaves conv's output as channel rows zT (K × ld); the library's layout is channels-last.
  * For the block's `count` positions: out[(first + q)·K + k] = zT[k, column(q)] + bias[k], where position q
- * is (row q / rowLength, yC q % rowLength) and its column is row·pitch + yC (pitch = rowLength when the
- * block's columns are contiguous).
+ * is (row q / outW, yC q % outW) and its column is row·pitch + yC (pitch = outW when the block's columns
+ * are contiguous, as after im2col; Wp when they are plane rows).
  */
 @inline
-function storeChannelsLast<T>(
-  zT: usize,
-  ld: i32,
-  K: i32,
-  count: i32,
-  rowLength: i32,
-  pitch: i32,
-  bias: usize,
-  out: usize,
-  first: i32,
-): void {
+function storeChannelsLast<T>(plan: usize, zT: usize, first: i32, count: i32, bias: usize, out: usize): void {
+  const p = changetype<ConvPlan>(plan);
+  const ld = p.ld;
+  const K = p.K;
+  const rowLength = p.outW;
+  const pitch = p.pitch;
   const size = sizeof<T>();
   let to = out + <usize>first * K * size;
   for (let row = 0, q = 0; q < count; row++) {
@@ -115,18 +130,13 @@ function storeChannelsLast<T>(
  * Adds each value to db[k] on the way (db = Σ dZ).
  */
 @inline
-function loadChannelRows<T>(
-  dZ: usize,
-  K: i32,
-  count: i32,
-  rowLength: i32,
-  pitch: i32,
-  first: i32,
-  dZT: usize,
-  ld: i32,
-  kPadded: i32,
-  db: usize,
-): void {
+function loadChannelRows<T>(plan: usize, dZ: usize, first: i32, count: i32, dZT: usize, db: usize): void {
+  const p = changetype<ConvPlan>(plan);
+  const ld = p.ld;
+  const K = p.K;
+  const kPadded = p.kPadded;
+  const rowLength = p.outW;
+  const pitch = p.pitch;
   const size = sizeof<T>();
   memory.fill(dZT, 0, <usize>(kPadded * ld) * size);
   let from = dZ + <usize>first * K * size;
@@ -145,111 +155,65 @@ function loadChannelRows<T>(
 
 // Exports, once per element type
 
-export function toPaddedPlanesF32(x: usize, batch: i32, H: i32, W: i32, C: i32, pad: i32, xp: usize): void {
-  toPaddedPlanes<f32>(x, batch, H, W, C, pad, xp);
+export function toPaddedPlanesF32(plan: usize, x: usize, xp: usize): void {
+  toPaddedPlanes<f32>(plan, x, xp);
 }
-export function toPaddedPlanesF64(x: usize, batch: i32, H: i32, W: i32, C: i32, pad: i32, xp: usize): void {
-  toPaddedPlanes<f64>(x, batch, H, W, C, pad, xp);
-}
-
-export function fromPaddedPlanesF32(
-  dXp: usize,
-  batch: i32,
-  H: i32,
-  W: i32,
-  C: i32,
-  pad: i32,
-  dX: usize,
-): void {
-  fromPaddedPlanes<f32>(dXp, batch, H, W, C, pad, dX);
-}
-export function fromPaddedPlanesF64(
-  dXp: usize,
-  batch: i32,
-  H: i32,
-  W: i32,
-  C: i32,
-  pad: i32,
-  dX: usize,
-): void {
-  fromPaddedPlanes<f64>(dXp, batch, H, W, C, pad, dX);
+export function toPaddedPlanesF64(plan: usize, x: usize, xp: usize): void {
+  toPaddedPlanes<f64>(plan, x, xp);
 }
 
-export function toPaddedChannelsLastF32(
-  x: usize,
-  batch: i32,
-  H: i32,
-  W: i32,
-  C: i32,
-  pad: i32,
-  xp: usize,
-): void {
-  toPaddedChannelsLast<f32>(x, batch, H, W, C, pad, xp);
+export function fromPaddedPlanesF32(plan: usize, dXp: usize, dX: usize): void {
+  fromPaddedPlanes<f32>(plan, dXp, dX);
 }
-export function toPaddedChannelsLastF64(
-  x: usize,
-  batch: i32,
-  H: i32,
-  W: i32,
-  C: i32,
-  pad: i32,
-  xp: usize,
-): void {
-  toPaddedChannelsLast<f64>(x, batch, H, W, C, pad, xp);
+export function fromPaddedPlanesF64(plan: usize, dXp: usize, dX: usize): void {
+  fromPaddedPlanes<f64>(plan, dXp, dX);
+}
+
+export function toPaddedChannelsLastF32(plan: usize, x: usize, xp: usize): void {
+  toPaddedChannelsLast<f32>(plan, x, xp);
+}
+export function toPaddedChannelsLastF64(plan: usize, x: usize, xp: usize): void {
+  toPaddedChannelsLast<f64>(plan, x, xp);
 }
 
 export function storeChannelsLastF32(
+  plan: usize,
   zT: usize,
-  ld: i32,
-  K: i32,
+  first: i32,
   count: i32,
-  rowLength: i32,
-  pitch: i32,
   bias: usize,
   out: usize,
-  first: i32,
 ): void {
-  storeChannelsLast<f32>(zT, ld, K, count, rowLength, pitch, bias, out, first);
+  storeChannelsLast<f32>(plan, zT, first, count, bias, out);
 }
 export function storeChannelsLastF64(
+  plan: usize,
   zT: usize,
-  ld: i32,
-  K: i32,
+  first: i32,
   count: i32,
-  rowLength: i32,
-  pitch: i32,
   bias: usize,
   out: usize,
-  first: i32,
 ): void {
-  storeChannelsLast<f64>(zT, ld, K, count, rowLength, pitch, bias, out, first);
+  storeChannelsLast<f64>(plan, zT, first, count, bias, out);
 }
 
 export function loadChannelRowsF32(
+  plan: usize,
   dZ: usize,
-  K: i32,
-  count: i32,
-  rowLength: i32,
-  pitch: i32,
   first: i32,
+  count: i32,
   dZT: usize,
-  ld: i32,
-  kPadded: i32,
   db: usize,
 ): void {
-  loadChannelRows<f32>(dZ, K, count, rowLength, pitch, first, dZT, ld, kPadded, db);
+  loadChannelRows<f32>(plan, dZ, first, count, dZT, db);
 }
 export function loadChannelRowsF64(
+  plan: usize,
   dZ: usize,
-  K: i32,
-  count: i32,
-  rowLength: i32,
-  pitch: i32,
   first: i32,
+  count: i32,
   dZT: usize,
-  ld: i32,
-  kPadded: i32,
   db: usize,
 ): void {
-  loadChannelRows<f64>(dZ, K, count, rowLength, pitch, first, dZT, ld, kPadded, db);
+  loadChannelRows<f64>(plan, dZ, first, count, dZT, db);
 }

@@ -1,29 +1,31 @@
-/** Pooling: max or average, forward and backward, on channels-last batches. */
+/**
+ * Pooling: max or average, forward and backward, on channels-last batches. Sizes and the mode come from
+ * the pool's plan (plan.ts); a call does the images [first, first + count).
+ */
+
+import { PoolPlan } from './plan';
 
 /**
  * Max or average pooling of a channels-last batch x (m,H,W,C) into out (m,outH,outW,C), f×f windows
- * `stride` apart, a vector of channels at a time. Max starts from −∞ and takes a value only when it is
+ * `stride` apart, a vector of channels at a time, for the images [first, first + count). Max starts from −∞ and takes a value only when it is
  * greater (pmax), so NaN never wins: the reference's `if (v > best) best = v`, without its branch.
  */
 @inline
-function pool<T>(
-  x: usize,
-  batch: i32,
-  H: i32,
-  W: i32,
-  C: i32,
-  f: i32,
-  stride: i32,
-  outH: i32,
-  outW: i32,
-  average: bool,
-  out: usize,
-): void {
+function pool<T>(plan: usize, first: i32, count: i32, x: usize, out: usize): void {
+  const p = changetype<PoolPlan>(plan);
+  const H = p.H;
+  const W = p.W;
+  const C = p.C;
+  const f = p.f;
+  const stride = p.stride;
+  const outH = p.outH;
+  const outW = p.outW;
+  const average = p.average != 0;
   const size = sizeof<T>();
   const lanes = 16 / <i32>size;
   const cells = <T>(f * f);
-  let to = out;
-  for (let n = 0; n < batch; n++) {
+  let to = out + <usize>(first * outH * outW * C) * size;
+  for (let n = first; n < first + count; n++) {
     for (let yR = 0; yR < outH; yR++) {
       for (let yC = 0; yC < outW; yC++) {
         const corner = x + <usize>(((n * H + yR * stride) * W + yC * stride) * C) * size;
@@ -63,7 +65,7 @@ function pool<T>(
 }
 
 /**
- * Gradient of pool into dX (zeroed by the caller): max sends each dA value to the first maximum of its
+ * Gradient of pool into dX (zeroed by the caller), for the images [first, first + count): max sends each dA value to the first maximum of its
  * window (row by row), average spreads it evenly over the f·f cells; overlapping windows add up.
  * For max, a vector of channels finds its winning cells together (each as its offset (wR·W + wC)·C from
  * the window's corner, held in lanes of T, exact below 2²⁴, and parked in `scratch`, 16 bytes), then each
@@ -71,27 +73,30 @@ function pool<T>(
  */
 @inline
 function poolBackward<T>(
+  plan: usize,
+  first: i32,
+  count: i32,
   dA: usize,
   x: usize,
-  batch: i32,
-  H: i32,
-  W: i32,
-  C: i32,
-  f: i32,
-  stride: i32,
-  outH: i32,
-  outW: i32,
-  average: bool,
   dX: usize,
   scratch: usize,
 ): void {
+  const p = changetype<PoolPlan>(plan);
+  const H = p.H;
+  const W = p.W;
+  const C = p.C;
+  const f = p.f;
+  const stride = p.stride;
+  const outH = p.outH;
+  const outW = p.outW;
+  const average = p.average != 0;
   const size = sizeof<T>();
   const lanes = 16 / <i32>size;
   const share = <T>1 / <T>(f * f);
   // the vector path holds cell offsets in lanes of T: f32 counts exactly only below 2²⁴
   const vectors = !average && (sizeof<T>() == 8 || <i64>f * W * C < 1 << 24);
-  let from = dA;
-  for (let n = 0; n < batch; n++) {
+  let from = dA + <usize>(first * outH * outW * C) * size;
+  for (let n = first; n < first + count; n++) {
     for (let yR = 0; yR < outH; yR++) {
       for (let yC = 0; yC < outW; yC++) {
         const corner = <usize>(((n * H + yR * stride) * W + yC * stride) * C) * size;
@@ -157,68 +162,32 @@ function poolBackward<T>(
 
 // Exports, once per element type
 
-export function poolF32(
-  x: usize,
-  batch: i32,
-  H: i32,
-  W: i32,
-  C: i32,
-  f: i32,
-  stride: i32,
-  outH: i32,
-  outW: i32,
-  average: bool,
-  out: usize,
-): void {
-  pool<f32>(x, batch, H, W, C, f, stride, outH, outW, average, out);
+export function poolF32(plan: usize, first: i32, count: i32, x: usize, out: usize): void {
+  pool<f32>(plan, first, count, x, out);
 }
-export function poolF64(
-  x: usize,
-  batch: i32,
-  H: i32,
-  W: i32,
-  C: i32,
-  f: i32,
-  stride: i32,
-  outH: i32,
-  outW: i32,
-  average: bool,
-  out: usize,
-): void {
-  pool<f64>(x, batch, H, W, C, f, stride, outH, outW, average, out);
+export function poolF64(plan: usize, first: i32, count: i32, x: usize, out: usize): void {
+  pool<f64>(plan, first, count, x, out);
 }
 
 export function poolBackwardF32(
+  plan: usize,
+  first: i32,
+  count: i32,
   dA: usize,
   x: usize,
-  batch: i32,
-  H: i32,
-  W: i32,
-  C: i32,
-  f: i32,
-  stride: i32,
-  outH: i32,
-  outW: i32,
-  average: bool,
   dX: usize,
   scratch: usize,
 ): void {
-  poolBackward<f32>(dA, x, batch, H, W, C, f, stride, outH, outW, average, dX, scratch);
+  poolBackward<f32>(plan, first, count, dA, x, dX, scratch);
 }
 export function poolBackwardF64(
+  plan: usize,
+  first: i32,
+  count: i32,
   dA: usize,
   x: usize,
-  batch: i32,
-  H: i32,
-  W: i32,
-  C: i32,
-  f: i32,
-  stride: i32,
-  outH: i32,
-  outW: i32,
-  average: bool,
   dX: usize,
   scratch: usize,
 ): void {
-  poolBackward<f64>(dA, x, batch, H, W, C, f, stride, outH, outW, average, dX, scratch);
+  poolBackward<f64>(plan, first, count, dA, x, dX, scratch);
 }

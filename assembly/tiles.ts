@@ -37,12 +37,9 @@ export function storeLanes<T>(at: usize, v: v128, count: i32): void {
   }
 }
 
+/** Stores the pair (v0, v1): one row of a tile. */
 @inline
-export function storeRow<T>(at: usize, v0: v128, v1: v128, accumulate: bool): void {
-  if (accumulate) {
-    v0 = v128.add<T>(v0, v128.load(at));
-    v1 = v128.add<T>(v1, v128.load(at, 16));
-  }
+export function storeRow(at: usize, v0: v128, v1: v128): void {
   v128.store(at, v0);
   v128.store(at, v1, 16);
 }

@@ -1,29 +1,28 @@
 /**
  * Windows to columns and back: im2col copies every window of padded planes into a column of a matrix,
- * col2im and addWindowRows add gradient columns back onto the planes.
+ * col2im and addWindowRows add gradient columns back onto the planes. Sizes come from the conv's plan
+ * (plan.ts); the arguments are the buffers and the block of output rows one call does.
  */
+
+import { ConvPlan } from './plan';
 
 /**
  * im2col for a block of output rows, from padded planes xp (m,C,Hp,Wp). Output row r = n·outH + yR for r
- * in [firstRow, firstRow + rowCount). Writes the matrix `cols` (f·f·C × ld): row kd = (wR·f + wC)·C + c,
+ * in [firstRow, firstRow + rowCount). Writes the matrix `cols` (Kd × ld): row kd = (wR·f + wC)·C + c,
  * column (r − firstRow)·outW + yC, holding xp[n, c, yR·s + wR, yC·s + wC]. Columns past the block (up to
  * ld) are zeroed, so that a product over them adds nothing.
  */
 @inline
-function im2col<T>(
-  xp: usize,
-  C: i32,
-  Hp: i32,
-  Wp: i32,
-  f: i32,
-  stride: i32,
-  outH: i32,
-  outW: i32,
-  firstRow: i32,
-  rowCount: i32,
-  cols: usize,
-  ld: i32,
-): void {
+function im2col<T>(plan: usize, xp: usize, firstRow: i32, rowCount: i32, cols: usize): void {
+  const p = changetype<ConvPlan>(plan);
+  const C = p.C;
+  const Hp = p.Hp;
+  const Wp = p.Wp;
+  const f = p.f;
+  const stride = p.stride;
+  const outH = p.outH;
+  const outW = p.outW;
+  const ld = p.ld;
   const size = sizeof<T>();
   const used = rowCount * outW;
   for (let wR = 0; wR < f; wR++) {
@@ -53,20 +52,16 @@ function im2col<T>(
  * fromPaddedPlanes then drops.
  */
 @inline
-function col2im<T>(
-  dCols: usize,
-  ld: i32,
-  C: i32,
-  Hp: i32,
-  Wp: i32,
-  f: i32,
-  stride: i32,
-  outH: i32,
-  outW: i32,
-  firstRow: i32,
-  rowCount: i32,
-  dXp: usize,
-): void {
+function col2im<T>(plan: usize, dCols: usize, firstRow: i32, rowCount: i32, dXp: usize): void {
+  const p = changetype<ConvPlan>(plan);
+  const C = p.C;
+  const Hp = p.Hp;
+  const Wp = p.Wp;
+  const f = p.f;
+  const stride = p.stride;
+  const outH = p.outH;
+  const outW = p.outW;
+  const ld = p.ld;
   const size = sizeof<T>();
   for (let wR = 0; wR < f; wR++) {
     for (let wC = 0; wC < f; wC++) {
@@ -89,11 +84,14 @@ function col2im<T>(
 }
 
 /**
- * The direct path's col2im: window row kd of dCols goes back onto the planes it was read from,
+ * The direct path's col2im: window row kd of dCols (Kd × ld) goes back onto the planes it was read from,
  * dXp[base + offsets[kd] + q] += dCols[kd, q] for q < columns (columns past the output rows hold zeros).
  */
 @inline
-function addWindowRows<T>(dCols: usize, ld: i32, Kd: i32, columns: i32, offsets: usize, base: usize): void {
+function addWindowRows<T>(plan: usize, dCols: usize, columns: i32, offsets: usize, base: usize): void {
+  const p = changetype<ConvPlan>(plan);
+  const Kd = p.Kd;
+  const ld = p.ld;
   const size = sizeof<T>();
   for (let kd = 0; kd < Kd; kd++) {
     const to = base + <usize>load<i32>(offsets + ((<usize>kd) << 2)) * size;
@@ -145,89 +143,23 @@ function zeroRun<T>(at: usize, count: i32): void {
 
 // Exports, once per element type
 
-export function im2colF32(
-  xp: usize,
-  C: i32,
-  Hp: i32,
-  Wp: i32,
-  f: i32,
-  stride: i32,
-  outH: i32,
-  outW: i32,
-  firstRow: i32,
-  rowCount: i32,
-  cols: usize,
-  ld: i32,
-): void {
-  im2col<f32>(xp, C, Hp, Wp, f, stride, outH, outW, firstRow, rowCount, cols, ld);
+export function im2colF32(plan: usize, xp: usize, firstRow: i32, rowCount: i32, cols: usize): void {
+  im2col<f32>(plan, xp, firstRow, rowCount, cols);
 }
-export function im2colF64(
-  xp: usize,
-  C: i32,
-  Hp: i32,
-  Wp: i32,
-  f: i32,
-  stride: i32,
-  outH: i32,
-  outW: i32,
-  firstRow: i32,
-  rowCount: i32,
-  cols: usize,
-  ld: i32,
-): void {
-  im2col<f64>(xp, C, Hp, Wp, f, stride, outH, outW, firstRow, rowCount, cols, ld);
+export function im2colF64(plan: usize, xp: usize, firstRow: i32, rowCount: i32, cols: usize): void {
+  im2col<f64>(plan, xp, firstRow, rowCount, cols);
 }
 
-export function col2imF32(
-  dCols: usize,
-  ld: i32,
-  C: i32,
-  Hp: i32,
-  Wp: i32,
-  f: i32,
-  stride: i32,
-  outH: i32,
-  outW: i32,
-  firstRow: i32,
-  rowCount: i32,
-  dXp: usize,
-): void {
-  col2im<f32>(dCols, ld, C, Hp, Wp, f, stride, outH, outW, firstRow, rowCount, dXp);
+export function col2imF32(plan: usize, dCols: usize, firstRow: i32, rowCount: i32, dXp: usize): void {
+  col2im<f32>(plan, dCols, firstRow, rowCount, dXp);
 }
-export function col2imF64(
-  dCols: usize,
-  ld: i32,
-  C: i32,
-  Hp: i32,
-  Wp: i32,
-  f: i32,
-  stride: i32,
-  outH: i32,
-  outW: i32,
-  firstRow: i32,
-  rowCount: i32,
-  dXp: usize,
-): void {
-  col2im<f64>(dCols, ld, C, Hp, Wp, f, stride, outH, outW, firstRow, rowCount, dXp);
+export function col2imF64(plan: usize, dCols: usize, firstRow: i32, rowCount: i32, dXp: usize): void {
+  col2im<f64>(plan, dCols, firstRow, rowCount, dXp);
 }
 
-export function addWindowRowsF32(
-  dCols: usize,
-  ld: i32,
-  Kd: i32,
-  columns: i32,
-  offsets: usize,
-  base: usize,
-): void {
-  addWindowRows<f32>(dCols, ld, Kd, columns, offsets, base);
+export function addWindowRowsF32(plan: usize, dCols: usize, columns: i32, offsets: usize, base: usize): void {
+  addWindowRows<f32>(plan, dCols, columns, offsets, base);
 }
-export function addWindowRowsF64(
-  dCols: usize,
-  ld: i32,
-  Kd: i32,
-  columns: i32,
-  offsets: usize,
-  base: usize,
-): void {
-  addWindowRows<f64>(dCols, ld, Kd, columns, offsets, base);
+export function addWindowRowsF64(plan: usize, dCols: usize, columns: i32, offsets: usize, base: usize): void {
+  addWindowRows<f64>(plan, dCols, columns, offsets, base);
 }

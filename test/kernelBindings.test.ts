@@ -5,12 +5,15 @@
  * compilers ties them: WebAssembly calls take numbers, so a parameter moved in one place and not in the
  * others would compute garbage silently. These tests read the three with the TypeScript parser and fail
  * naming the kernel that drifted; the last ones check the built module against what `pick` bound.
+ * The plan records are written twice too: the classes of assembly/plan.ts, which the kernels read, and
+ * the field lists of src/cnn/fast/plan.ts, which the drivers write; a test here holds them equal.
  */
 import { expect } from 'chai';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as ts from 'typescript';
 import { kernelsFor } from '../src/cnn/fast/wasmKernels';
+import { CONV_PLAN_FIELDS, POOL_PLAN_FIELDS } from '../src/cnn/fast/plan';
 
 const root = path.join(__dirname, '..');
 const assembly = path.join(root, 'assembly');
@@ -218,6 +221,42 @@ describe('kernel bindings: each SIMD kernel’s signature agrees wherever it is 
     const { picked } = bindingsOf();
     const expected = { size: 'size', ...Object.fromEntries(kernels.map((k) => [k, `${k}\${suffix}`])) };
     expect(Object.fromEntries(picked)).to.deep.equal(expected);
+  });
+});
+
+/** The fields of an @unmanaged class in assembly/plan.ts, in order, as `name: type`. */
+function planClassFields(name: string): string[] {
+  const source = parse(path.join(assembly, 'plan.ts'));
+  const declaration = source.statements.find(
+    (s): s is ts.ClassDeclaration => ts.isClassDeclaration(s) && s.name?.text === name,
+  );
+  if (!declaration) return [];
+  const unmanaged = ts.getDecorators(declaration)?.some((d) => d.expression.getText(source) === 'unmanaged');
+  return [
+    ...(unmanaged ? [] : ['(not @unmanaged: it would have a header before its fields)']),
+    ...declaration.members.map((m) =>
+      ts.isPropertyDeclaration(m)
+        ? `${m.name.getText(source)}: ${m.type?.getText(source)}`
+        : `(not a field: ${m.getText(source)})`,
+    ),
+  ];
+}
+
+describe('kernel bindings: the plan records', () => {
+  for (const [name, fields] of [
+    ['ConvPlan', CONV_PLAN_FIELDS],
+    ['PoolPlan', POOL_PLAN_FIELDS],
+  ] as const) {
+    it(`Does assembly/plan.ts's ${name} have the fields of src/cnn/fast/plan.ts, in order, each an i32?`, () => {
+      expect(planClassFields(name)).to.deep.equal(fields.map((field) => `${field}: i32`));
+    });
+  }
+
+  it('Does every conv and pool kernel take its plan first, and no other kernel take one?', () => {
+    const withPlan = kernels.filter(
+      (k) => twins.find((t) => t.name === `${k}F32`)!.parameters[0].name === 'plan',
+    );
+    expect(withPlan).to.deep.equal(kernels.filter((k) => !k.startsWith('gemm')));
   });
 });
 

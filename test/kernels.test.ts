@@ -5,10 +5,13 @@
  * past the last full tile), so that the vector tails run. The values are small whole numbers, so every
  * product and sum is exact in float32 too and the kernel must match the loop to the bit, including what
  * it must leave alone: each output region runs a few values past the kernel's end, and those keep
- * their values. How conv2d and pool2d put the kernels together is test/fastKernels.test.ts.
+ * their values. Conv and pool kernels read their sizes from a plan record (assembly/plan.ts), which each
+ * test lays out beside its buffers with only the fields the kernel reads set. How conv2d and pool2d put
+ * the kernels together is test/fastKernels.test.ts.
  */
 import { expect } from 'chai';
 import { kernelsFor, workspace } from '../src/cnn/fast/wasmKernels';
+import { CONV_PLAN_FIELDS, ConvPlanFields, POOL_PLAN_FIELDS, PoolPlanFields } from '../src/cnn/fast/plan';
 import { seededRandom } from '../src/cnn/random';
 
 const DTYPES = ['float32', 'float64'] as const;
@@ -64,6 +67,16 @@ function lay(
   return { at: address, read };
 }
 
+/** A conv plan record (assembly/plan.ts's ConvPlan) with the given fields, zero elsewhere. */
+function convPlan(fields: Partial<ConvPlanFields>): Int32Array {
+  return Int32Array.from(CONV_PLAN_FIELDS, (name) => fields[name] ?? 0);
+}
+
+/** A pool plan record (assembly/plan.ts's PoolPlan). */
+function poolPlan(fields: PoolPlanFields): Int32Array {
+  return Int32Array.from(POOL_PLAN_FIELDS, (name) => fields[name]);
+}
+
 function kernels(dtype: Dtype) {
   const set = kernelsFor(dtype);
   if (!set) throw new Error('the SIMD kernels are not loaded: npm run build:wasm');
@@ -86,26 +99,56 @@ for (const dtype of DTYPES) {
     const seed = dtype === 'float64' ? 100 : 200;
 
     describe('gemm.ts', () => {
-      for (const accumulate of [false, true]) {
-        it(`gemm rows=8 cols=8 depth=7 lda=9 ldb=11 ldc=10${accumulate ? ' accumulate' : ''}`, () => {
-          const [rows, cols, depth, lda, ldb, ldc] = [8, 8, 7, 9, 11, 10];
-          const A = ints(rows * lda, seed);
-          const B = ints(depth * ldb, seed + 1);
-          const C = withTail(ints(rows * ldc, seed + 2));
-          // C = A·B (or C += A·B) on the first `cols` columns of C's rows; the rest of each row stays
-          const want = [...C];
-          for (let i = 0; i < rows; i++) {
-            for (let j = 0; j < cols; j++) {
-              let sum = 0;
-              for (let p = 0; p < depth; p++) sum += A[i * lda + p] * B[p * ldb + j];
-              want[i * ldc + j] = (accumulate ? C[i * ldc + j] : 0) + sum;
-            }
+      it('gemm rows=8 cols=8 depth=7 lda=9 ldb=11 ldc=10', () => {
+        const [rows, cols, depth, lda, ldb, ldc] = [8, 8, 7, 9, 11, 10];
+        const A = ints(rows * lda, seed);
+        const B = ints(depth * ldb, seed + 1);
+        const C = withTail(ints(rows * ldc, seed + 2));
+        // C = A·B on the first `cols` columns of C's rows; the rest of each row stays
+        const want = [...C];
+        for (let i = 0; i < rows; i++) {
+          for (let j = 0; j < cols; j++) {
+            let sum = 0;
+            for (let p = 0; p < depth; p++) sum += A[i * lda + p] * B[p * ldb + j];
+            want[i * ldc + j] = sum;
           }
-          const { at, read } = lay(dtype, { A, B, C });
-          kernels(dtype).gemm(rows, cols, depth, at.A, lda, at.B, ldb, at.C, ldc, accumulate);
-          expect(read('C')).to.deep.equal(want);
-        });
-      }
+        }
+        const { at, read } = lay(dtype, { A, B, C });
+        kernels(dtype).gemm(rows, cols, depth, at.A, lda, at.B, ldb, at.C, ldc, 0);
+        expect(read('C')).to.deep.equal(want);
+      });
+
+      it('gemm with B’s rows through window offsets: conv with stride 1 from planes [2,2,5,6] f=3, image 1 from row 1, 11 columns (a partial tile)', () => {
+        const [m, C, Hp, Wp, f] = [2, 2, 5, 6, 3];
+        // window value (wR, wC, c) of a position sits planeOffsets[kd] after it, kd in im2col's order
+        const Kd = f * f * C;
+        const planeOffsets = new Int32Array(Kd);
+        for (let wR = 0; wR < f; wR++) {
+          for (let wC = 0; wC < f; wC++) {
+            for (let c = 0; c < C; c++) planeOffsets[(wR * f + wC) * C + c] = (c * Hp + wR) * Wp + wC;
+          }
+        }
+        const [n, yRFirst, columns, kPadded, ld] = [1, 1, 11, 8, 17];
+        const tileColumns = 2 * lanesOf(dtype);
+        // the last tile reads past the planes: slack, as the driver leaves
+        const xp = ints(m * C * Hp * Wp + 32, seed + 6);
+        const wT = ints(kPadded * Kd, seed + 7);
+        const zT = filled(kPadded * ld, UNTOUCHED);
+        // zT[k, q] = Σ_kd wT[k, kd] · xp[base + q + offsets[kd]], for whole tiles of columns
+        const base = (n * C * Hp + yRFirst) * Wp;
+        const want = [...zT];
+        for (let k = 0; k < kPadded; k++) {
+          for (let q = 0; q < roundUp(columns, tileColumns); q++) {
+            let sum = 0;
+            for (let kd = 0; kd < Kd; kd++) sum += wT[k * Kd + kd] * xp[base + q + planeOffsets[kd]];
+            want[k * ld + q] = sum;
+          }
+        }
+        const { at, read } = lay(dtype, { xp, wT, offsets: planeOffsets, zT });
+        const size = dtype === 'float64' ? 8 : 4;
+        kernels(dtype).gemm(kPadded, columns, Kd, at.wT, Kd, at.xp + base * size, 0, at.zT, ld, at.offsets);
+        expect(read('zT')).to.deep.equal(want);
+      });
 
       for (const rowTable of [false, true]) {
         it(`gemmTransposedB rows=8 cols=6 depth=8 lda=11 ldb=9 ldc=7${rowTable ? ', A’s rows from a table of offsets' : ''}`, () => {
@@ -141,54 +184,10 @@ for (const dtype of DTYPES) {
     });
 
     describe('directConv.ts', () => {
-      it('convStride1 planes [2,2,5,6] f=3, image 1 from row 1, 11 columns (a partial tile)', () => {
-        const [m, C, Hp, Wp, f] = [2, 2, 5, 6, 3];
-        // window value (wR, wC, c) of a position sits planeOffsets[kd] after it, kd in im2col's order
-        const Kd = f * f * C;
-        const planeOffsets = new Int32Array(Kd);
-        for (let wR = 0; wR < f; wR++) {
-          for (let wC = 0; wC < f; wC++) {
-            for (let c = 0; c < C; c++) planeOffsets[(wR * f + wC) * C + c] = (c * Hp + wR) * Wp + wC;
-          }
-        }
-        const [n, yRFirst, columns, kPadded, ld] = [1, 1, 11, 8, 17];
-        const tileColumns = 2 * lanesOf(dtype);
-        // the last tile reads past the planes: slack, as the driver leaves
-        const xp = ints(m * C * Hp * Wp + 32, seed + 6);
-        const wT = ints(kPadded * Kd, seed + 7);
-        const zT = filled(kPadded * ld, UNTOUCHED);
-        // zT[k, q] = Σ_kd wT[k, kd] · xp[base + q + offsets[kd]], for whole tiles of columns
-        const base = (n * C * Hp + yRFirst) * Wp;
-        const want = [...zT];
-        for (let k = 0; k < kPadded; k++) {
-          for (let q = 0; q < roundUp(columns, tileColumns); q++) {
-            let sum = 0;
-            for (let kd = 0; kd < Kd; kd++) sum += wT[k * Kd + kd] * xp[base + q + planeOffsets[kd]];
-            want[k * ld + q] = sum;
-          }
-        }
-        const { at, read } = lay(dtype, { xp, wT, offsets: planeOffsets, zT });
-        kernels(dtype).convStride1(
-          at.xp,
-          C,
-          Hp,
-          Wp,
-          n,
-          yRFirst,
-          columns,
-          at.wT,
-          kPadded,
-          Kd,
-          at.offsets,
-          at.zT,
-          ld,
-        );
-        expect(read('zT')).to.deep.equal(want);
-      });
-
       for (const K of [3, 5]) {
         it(`convChannelsLast x=[2,6,7,3] f=3 K=${K} Kp=8, positions 3 to 32 (rows and images crossed, a partial tile)`, () => {
           const [batch, Hp, Wp, C, f, Kp, first, count] = [2, 6, 7, 3, 3, 8, 3, 30];
+          const plan = convPlan({ Hp, Wp, C, f, outH: Hp - f + 1, outW: Wp - f + 1, K, kVectors: Kp });
           const [outH, outW] = [Hp - f + 1, Wp - f + 1];
           const xp = ints(batch * Hp * Wp * C, seed + 8);
           // weights (f, f, C, Kp) and bias (Kp): zeros past K
@@ -211,23 +210,8 @@ for (const dtype of DTYPES) {
               want[q * K + k] = sum;
             }
           }
-          const { at, read } = lay(dtype, { xp, w, bias, out });
-          kernels(dtype).convChannelsLast(
-            at.xp,
-            Hp,
-            Wp,
-            C,
-            f,
-            outH,
-            outW,
-            first,
-            count,
-            at.w,
-            K,
-            Kp,
-            at.bias,
-            at.out,
-          );
+          const { at, read } = lay(dtype, { plan, xp, w, bias, out });
+          kernels(dtype).convChannelsLast(at.plan, at.xp, first, count, at.w, at.bias, at.out);
           expect(read('out')).to.deep.equal(want);
         });
       }
@@ -247,6 +231,7 @@ for (const dtype of DTYPES) {
         const rowCount = m * outH - firstRow; // from image 0's second output row into image 1
         const ld = rowCount * outW + spare;
         const Kd = f * f * C;
+        const plan = convPlan({ C, Hp, Wp, f, stride, outH, outW, ld });
         /** Where column entry (kd, r, yC) sits in the planes (m, C, Hp, Wp). */
         const cellOf = (wR: number, wC: number, c: number, r: number, yC: number): number => {
           const [n, yR] = [Math.floor(r / outH), r % outH];
@@ -275,8 +260,8 @@ for (const dtype of DTYPES) {
           const want = [...cols];
           for (let kd = 0; kd < Kd; kd++) want.fill(0, kd * ld + rowCount * outW, (kd + 1) * ld);
           eachEntry((kd, column, cell) => (want[kd * ld + column] = xp[cell]));
-          const { at, read } = lay(dtype, { xp, cols });
-          kernels(dtype).im2col(at.xp, C, Hp, Wp, f, stride, outH, outW, firstRow, rowCount, at.cols, ld);
+          const { at, read } = lay(dtype, { plan, xp, cols });
+          kernels(dtype).im2col(at.plan, at.xp, firstRow, rowCount, at.cols);
           expect(read('cols')).to.deep.equal(want);
         });
 
@@ -286,8 +271,8 @@ for (const dtype of DTYPES) {
           // every entry added back onto the cell it was copied from
           const want = [...dXp];
           eachEntry((kd, column, cell) => (want[cell] += dCols[kd * ld + column]));
-          const { at, read } = lay(dtype, { dCols, dXp });
-          kernels(dtype).col2im(at.dCols, ld, C, Hp, Wp, f, stride, outH, outW, firstRow, rowCount, at.dXp);
+          const { at, read } = lay(dtype, { plan, dCols, dXp });
+          kernels(dtype).col2im(at.plan, at.dCols, firstRow, rowCount, at.dXp);
           expect(read('dXp')).to.deep.equal(want);
         });
       }
@@ -302,8 +287,8 @@ for (const dtype of DTYPES) {
         for (let kd = 0; kd < Kd; kd++) {
           for (let q = 0; q < columns; q++) want[offsets[kd] + q] += dCols[kd * ld + q];
         }
-        const { at, read } = lay(dtype, { dCols, dXp, offsets });
-        kernels(dtype).addWindowRows(at.dCols, ld, Kd, columns, at.offsets, at.dXp);
+        const { at, read } = lay(dtype, { plan: convPlan({ Kd, ld }), dCols, dXp, offsets });
+        kernels(dtype).addWindowRows(at.plan, at.dCols, columns, at.offsets, at.dXp);
         expect(read('dXp')).to.deep.equal(want);
       });
     });
@@ -316,6 +301,7 @@ for (const dtype of DTYPES) {
         [3, 0],
       ]) {
         const [Hp, Wp] = [H + 2 * pad, W + 2 * pad];
+        const plan = convPlan({ batch, H, W, C, pad, Hp, Wp });
         const xAt = (n: number, h: number, w: number, c: number): number => ((n * H + h) * W + w) * C + c;
         const planeAt = (n: number, h: number, w: number, c: number): number =>
           ((n * C + c) * Hp + h + pad) * Wp + w + pad;
@@ -335,8 +321,8 @@ for (const dtype of DTYPES) {
           const xp = filled(batch * C * Hp * Wp, UNTOUCHED);
           const want = filled(batch * C * Hp * Wp, 0);
           eachValue((n, h, w, c) => (want[planeAt(n, h, w, c)] = x[xAt(n, h, w, c)]));
-          const { at, read } = lay(dtype, { x, xp });
-          kernels(dtype).toPaddedPlanes(at.x, batch, H, W, C, pad, at.xp);
+          const { at, read } = lay(dtype, { plan, x, xp });
+          kernels(dtype).toPaddedPlanes(at.plan, at.x, at.xp);
           expect(read('xp')).to.deep.equal(want);
         });
 
@@ -345,8 +331,8 @@ for (const dtype of DTYPES) {
           const dX = filled(batch * H * W * C, UNTOUCHED);
           const want = [...dX];
           eachValue((n, h, w, c) => (want[xAt(n, h, w, c)] = dXp[planeAt(n, h, w, c)]));
-          const { at, read } = lay(dtype, { dXp, dX });
-          kernels(dtype).fromPaddedPlanes(at.dXp, batch, H, W, C, pad, at.dX);
+          const { at, read } = lay(dtype, { plan, dXp, dX });
+          kernels(dtype).fromPaddedPlanes(at.plan, at.dXp, at.dX);
           expect(read('dX')).to.deep.equal(want);
         });
 
@@ -355,15 +341,16 @@ for (const dtype of DTYPES) {
           const xp = filled(batch * Hp * Wp * C, UNTOUCHED);
           const want = filled(batch * Hp * Wp * C, 0);
           eachValue((n, h, w, c) => (want[paddedAt(n, h, w, c)] = x[xAt(n, h, w, c)]));
-          const { at, read } = lay(dtype, { x, xp });
-          kernels(dtype).toPaddedChannelsLast(at.x, batch, H, W, C, pad, at.xp);
+          const { at, read } = lay(dtype, { plan, x, xp });
+          kernels(dtype).toPaddedChannelsLast(at.plan, at.x, at.xp);
           expect(read('xp')).to.deep.equal(want);
         });
       }
 
       // 10 positions in rows of 4 (the last one partial) from position 3; columns contiguous, or 6 apart
       for (const pitch of [4, 6]) {
-        const [K, count, rowLength, first, ld] = [3, 10, 4, 3, 19];
+        const [K, count, rowLength, first, ld, kPadded] = [3, 10, 4, 3, 19, 4];
+        const plan = convPlan({ K, outW: rowLength, pitch, ld, kPadded });
         const column = (q: number): number => Math.floor(q / rowLength) * pitch + (q % rowLength);
         const name = `K=${K} positions ${first}–${first + count - 1} in rows of ${rowLength}, pitch ${pitch}, ld=${ld}`;
 
@@ -376,13 +363,12 @@ for (const dtype of DTYPES) {
           for (let q = 0; q < count; q++) {
             for (let k = 0; k < K; k++) want[(first + q) * K + k] = zT[k * ld + column(q)] + bias[k];
           }
-          const { at, read } = lay(dtype, { zT, bias, out });
-          kernels(dtype).storeChannelsLast(at.zT, ld, K, count, rowLength, pitch, at.bias, at.out, first);
+          const { at, read } = lay(dtype, { plan, zT, bias, out });
+          kernels(dtype).storeChannelsLast(at.plan, at.zT, first, count, at.bias, at.out);
           expect(read('out')).to.deep.equal(want);
         });
 
-        it(`loadChannelRows ${name} kPadded=4`, () => {
-          const kPadded = 4;
+        it(`loadChannelRows ${name} kPadded=${kPadded}`, () => {
           const dZ = ints((first + count) * K, seed + 21);
           const dZT = filled(kPadded * ld, UNTOUCHED);
           const db = withTail(ints(K, seed + 22));
@@ -395,19 +381,8 @@ for (const dtype of DTYPES) {
               wantDb[k] += dZ[(first + q) * K + k];
             }
           }
-          const { at, read } = lay(dtype, { dZ, dZT, db });
-          kernels(dtype).loadChannelRows(
-            at.dZ,
-            K,
-            count,
-            rowLength,
-            pitch,
-            first,
-            at.dZT,
-            ld,
-            kPadded,
-            at.db,
-          );
+          const { at, read } = lay(dtype, { plan, dZ, dZT, db });
+          kernels(dtype).loadChannelRows(at.plan, at.dZ, first, count, at.dZT, at.db);
           expect(read('dZT')).to.deep.equal(wantDZT);
           expect(read('db')).to.deep.equal(wantDb);
         });
@@ -444,7 +419,8 @@ for (const dtype of DTYPES) {
           const round = rounding(dtype);
 
           for (const average of [false, true]) {
-            const name = `x=[${batch},${H},${W},${C}] f=${f} s=${stride} ${average ? 'average' : 'max'}`;
+            const name = `x=[${batch},${H},${W},${C}] f=${f} s=${stride} ${average ? 'average' : 'max'}, images 1– then 0`;
+            const plan = poolPlan({ batch, H, W, C, f, stride, outH, outW, average: average ? 1 : 0 });
 
             it(`pool ${name}`, () => {
               const x = ints(batch * H * W * C, seed + 23);
@@ -460,8 +436,10 @@ for (const dtype of DTYPES) {
                 }
                 want[to] = average ? round(sum / (f * f)) : best;
               });
-              const { at, read } = lay(dtype, { x, out });
-              kernels(dtype).pool(at.x, batch, H, W, C, f, stride, outH, outW, average, at.out);
+              const { at, read } = lay(dtype, { plan, x, out });
+              // two calls, as two threads would make them: each writes only its own images
+              kernels(dtype).pool(at.plan, 1, batch - 1, at.x, at.out);
+              kernels(dtype).pool(at.plan, 0, 1, at.x, at.out);
               expect(read('out')).to.deep.equal(want);
             });
 
@@ -482,22 +460,9 @@ for (const dtype of DTYPES) {
                 for (const cell of cells) if (x[cell] > best) [best, bestCell] = [x[cell], cell];
                 want[bestCell] += dA[from];
               });
-              const { at, read } = lay(dtype, { dA, x, dX, scratch: [0, 0, 0, 0] }); // scratch: 16 bytes at least
-              kernels(dtype).poolBackward(
-                at.dA,
-                at.x,
-                batch,
-                H,
-                W,
-                C,
-                f,
-                stride,
-                outH,
-                outW,
-                average,
-                at.dX,
-                at.scratch,
-              );
+              const { at, read } = lay(dtype, { plan, dA, x, dX, scratch: [0, 0, 0, 0] }); // scratch: 16 bytes at least
+              kernels(dtype).poolBackward(at.plan, 1, batch - 1, at.dA, at.x, at.dX, at.scratch);
+              kernels(dtype).poolBackward(at.plan, 0, 1, at.dA, at.x, at.dX, at.scratch);
               expect(read('dX')).to.deep.equal(want);
             });
           }

@@ -15,47 +15,29 @@
  * The input is first copied into zero-padded channel planes, where every window row is a contiguous run.
  * Positions are processed a block of output rows at a time so that `cols` stays in cache; all matrices
  * live in the module's reusable workspace. strategy.ts names the three paths ('channelsLast', and 'planes'
- * or 'im2col' for how the windows are read) so that tests can force each.
+ * or 'im2col' for how the windows are read) and picks one; plan.ts works out everything else once, and
+ * the functions here lay memory out, write the plan into it, and record the kernel calls.
  */
 import { ConvGeometry } from '../shape';
 import { allocate, DType, FloatArray, Tensor } from '../tensor';
 import { callLists, copyIn, copyOut, KernelSet, roundUp, runLists, workspace } from './wasmKernels';
 import { share } from './threads';
-import { forcedConvStrategy, Strategy } from './strategy';
-
-/** About how many values one block's column matrix holds (128 KiB in float32: it stays in L2). */
-const BLOCK_VALUES = 1 << 15;
-/**
- * How many partial sums of dW and db the backward pass keeps: the most threads it can use, and fixed,
- * so that the sums (and so training) come out the same to the last bit on any number of cores.
- */
-const PARTIAL_SUMS = 8;
-
-interface Blocking {
-  /** Values per window (rows of cols). */
-  Kd: number;
-  /** Output rows (n, yR) per block. */
-  rowsPerBlock: number;
-  /** Leading dimension of the block matrices: the block's columns rounded up to a multiple of 8. */
-  ld: number;
-  /** Padded plane height and width. */
-  Hp: number;
-  Wp: number;
-}
-
-function blocking(g: ConvGeometry): Blocking {
-  const Kd = g.filterSize * g.filterSize * g.inChannels;
-  const rows = g.batch * g.outHeight;
-  const rowsPerBlock = Math.min(rows, Math.max(1, Math.floor(BLOCK_VALUES / (Kd * g.outWidth))));
-  const ld = roundUp(rowsPerBlock * g.outWidth, 8);
-  return { Kd, rowsPerBlock, ld, Hp: g.inHeight + 2 * g.pad, Wp: g.inWidth + 2 * g.pad };
-}
+import {
+  CONV_PLAN_FIELDS,
+  ConvForwardPlan,
+  ConvPlanFields,
+  planConvBackward,
+  planConvForward,
+  planLength,
+  writePlan,
+} from './plan';
 
 /**
  * For each window value kd = (wR, wC, c), where it sits in the padded channel planes relative to the
- * window's corner: (c·Hp + wR)·Wp + wC. The direct (stride 1) kernels read windows through this table.
+ * window's corner: (c·Hp + wR)·Wp + wC. The planes strategy reads windows through this table (gemm's
+ * `offsets`, addWindowRows).
  */
-function windowOffsets(offsets: Int32Array, f: number, C: number, Hp: number, Wp: number): void {
+function windowOffsets(offsets: Int32Array, { f, C, Hp, Wp }: ConvPlanFields): void {
   for (let wR = 0; wR < f; wR++) {
     for (let wC = 0; wC < f; wC++) {
       for (let c = 0; c < C; c++) offsets[(wR * f + wC) * C + c] = (c * Hp + wR) * Wp + wC;
@@ -72,31 +54,16 @@ export function conv2dFast(
   bias: FloatArray,
   g: ConvGeometry,
 ): FloatArray {
-  // the channels-last kernel fills vectors with filters: with fewer than a vector's worth (W1's one Sobel
-  // filter) it would mostly multiply zeros, where the planes fill them with positions
-  const forced = forcedConvStrategy('forward', g.stride);
-  const channelsLast = forced
-    ? forced === 'channelsLast'
-    : g.stride === 1 && g.outChannels >= 16 / kernels.size;
-  return channelsLast
-    ? conv2dStride1(kernels, dtype, x4, W, bias, g)
-    : conv2dPlanes(kernels, dtype, x4, W, bias, g, directFits(g, forced));
+  const plan = planConvForward(g, dtype);
+  return plan.strategy === 'channelsLast'
+    ? conv2dChannelsLast(kernels, dtype, x4, W, bias, plan)
+    : conv2dPlanes(kernels, dtype, x4, W, bias, plan);
 }
 
 /**
- * Whether the planes kernels read the windows straight from the planes (stride 1, strategy 'planes')
- * rather than copy them into columns first ('im2col'): the direct path computes Wp positions per output
- * row and keeps outW, so where that wastes more than about a quarter of the work, im2col measured faster.
- */
-function directFits(g: ConvGeometry, forced: Strategy | undefined): boolean {
-  if (forced) return forced === 'planes';
-  return g.stride === 1 && g.inWidth + 2 * g.pad <= 1.3 * g.outWidth;
-}
-
-/**
- * Few filters, or strides above 1: Zᵀ = Wᵀ · windows with the positions along the vectors, in channel
- * planes. `direct`: the windows are read straight from the planes (stride 1); otherwise im2col copies
- * them into columns first.
+ * Strategies 'planes' and 'im2col': Zᵀ = Wᵀ · windows with the positions along the vectors, in channel
+ * planes. 'planes' reads the windows straight from the planes (stride 1): gemm takes B's row kd at
+ * offsets[kd] from a block's first position; 'im2col' copies them into columns first.
  */
 function conv2dPlanes(
   kernels: KernelSet,
@@ -104,44 +71,33 @@ function conv2dPlanes(
   x4: Tensor,
   W: Tensor,
   bias: FloatArray,
-  g: ConvGeometry,
-  direct: boolean,
+  plan: ConvForwardPlan,
 ): FloatArray {
-  const { batch, inHeight: H, inWidth: Wd, inChannels: C, filterSize: f, outChannels: K, stride, pad } = g;
-  const { outHeight: outH, outWidth: outW } = g;
-  const { Kd, Hp, Wp } = blocking(g);
-  const kPadded = roundUp(K, 4); // the GEMM works on 4 rows at a time
-  const rows = batch * outH;
-  const outCount = rows * outW * K;
+  const p = plan.fields;
+  const { batch, H, W: Wd, C, K, Hp, Wp, Kd, kPadded, ld, outH, outW } = p;
+  const direct = plan.strategy === 'planes';
+  const outCount = batch * outH * outW * K;
   const planeCount = batch * C * Hp * Wp;
-  const { rowsPerBlock, ld } = direct ? directBlocking(kPadded, Wp, outH) : blocking(g);
-  // blocks of output rows: within one image on the direct path (its planes hold every window of the
-  // block's rows), across images for im2col; each thread takes a run of blocks, with its own scratch
-  const blocks: { first: number; count: number }[] = [];
-  const rowsPerImage = direct ? outH : rows;
-  for (let image = 0; image < rows; image += rowsPerImage) {
-    for (let r = 0; r < rowsPerImage; r += rowsPerBlock) {
-      blocks.push({ first: image + r, count: Math.min(rowsPerBlock, rowsPerImage - r) });
-    }
-  }
-  const lists = callLists(kernels, rows * outW * K * Kd, blocks.length);
+  const lists = callLists(kernels, plan.work, plan.parts);
   const T = lists.length;
   const { heap, at } = workspace(dtype, [
+    planLength(kernels.size, CONV_PLAN_FIELDS.length), // the plan
     batch * H * Wd * C, // x
     planeCount + Wp + 16, // x in padded planes, with slack: a block's last tile reads past its last row
     kPadded * Kd, // Wᵀ
     K, // bias
     outCount, // Z
-    Math.ceil((Kd * 4) / kernels.size), // window offsets (Kd int32), for the direct path
+    Math.ceil((Kd * 4) / kernels.size), // window offsets (Kd int32), for the planes strategy
     ...Array<number>(T).fill(direct ? 0 : Kd * ld), // each thread's cols (im2col)
     ...Array<number>(T).fill(kPadded * ld), // each thread's Zᵀ of one block
   ]);
-  const [xAt, planesAt, wTAt, biasAt, outAt, offsetsAt] = at;
-  const colsAt = at.slice(6, 6 + T);
-  const zTAt = at.slice(6 + T, 6 + 2 * T);
+  const [planAt, xAt, planesAt, wTAt, biasAt, outAt, offsetsAt] = at;
+  const colsAt = at.slice(7, 7 + T);
+  const zTAt = at.slice(7 + T, 7 + 2 * T);
   const s = kernels.size;
+  writePlan(heap, planAt, CONV_PLAN_FIELDS, p);
   copyIn(heap, xAt / s, x4);
-  kernels.toPaddedPlanes(xAt, batch, H, Wd, C, pad, planesAt);
+  kernels.toPaddedPlanes(planAt, xAt, planesAt);
   heap.fill(0, planesAt / s + planeCount, planesAt / s + planeCount + Wp + 16);
   // Wᵀ: row k holds filter k's Kd weights; rows K..kPadded stay zero
   const w = W.data;
@@ -151,22 +107,20 @@ function conv2dPlanes(
     for (let k = 0; k < K; k++) heap[wT + k * Kd + kd] = w[kd * K + k];
   }
   heap.set(bias, biasAt / s);
-  if (direct) windowOffsets(new Int32Array(heap.buffer, offsetsAt, Kd), f, C, Hp, Wp);
+  if (direct) windowOffsets(new Int32Array(heap.buffer, offsetsAt, Kd), p);
   lists.forEach((k, t) => {
-    const [firstBlock, blockCount] = share(blocks.length, t, T);
-    for (const { first, count } of blocks.slice(firstBlock, firstBlock + blockCount)) {
+    const [firstBlock, blockCount] = share(plan.blocks.length, t, T);
+    for (const { first, count } of plan.blocks.slice(firstBlock, firstBlock + blockCount)) {
       if (direct) {
+        // the block's first position in its image's planes; its columns run on along the plane rows
         const n = Math.floor(first / outH);
-        const yR = first - n * outH;
-        const columns = roundUp(count * Wp, 8);
-        k.convStride1(planesAt, C, Hp, Wp, n, yR, columns, wTAt, kPadded, Kd, offsetsAt, zTAt[t], ld);
-        k.storeChannelsLast(zTAt[t], ld, K, count * outW, outW, Wp, biasAt, outAt, first * outW);
+        const corner = planesAt + (n * C * Hp + first - n * outH) * Wp * s;
+        k.gemm(kPadded, roundUp(count * Wp, 8), Kd, wTAt, Kd, corner, 0, zTAt[t], ld, offsetsAt);
       } else {
-        const columns = roundUp(count * outW, 8);
-        k.im2col(planesAt, C, Hp, Wp, f, stride, outH, outW, first, count, colsAt[t], ld);
-        k.gemm(kPadded, columns, Kd, wTAt, Kd, colsAt[t], ld, zTAt[t], ld, false);
-        k.storeChannelsLast(zTAt[t], ld, K, count * outW, outW, outW, biasAt, outAt, first * outW);
+        k.im2col(planAt, planesAt, first, count, colsAt[t]);
+        k.gemm(kPadded, roundUp(count * outW, 8), Kd, wTAt, Kd, colsAt[t], ld, zTAt[t], ld, 0);
       }
+      k.storeChannelsLast(planAt, zTAt[t], first * outW, count * outW, biasAt, outAt);
     }
   });
   runLists(kernels, lists);
@@ -174,79 +128,57 @@ function conv2dPlanes(
 }
 
 /**
- * Stride 1 straight in the channels-last layout (convChannelsLast in assembly/directConv.ts): x padded as it
- * is, the weights as they are with K rounded up to two vectors, the output written in place.
+ * Strategy 'channelsLast' (convChannelsLast in assembly/directConv.ts): x padded as it is, the weights as
+ * they are with K rounded up to two vectors, the output written in place.
  */
-function conv2dStride1(
+function conv2dChannelsLast(
   kernels: KernelSet,
   dtype: DType,
   x4: Tensor,
   W: Tensor,
   bias: FloatArray,
-  g: ConvGeometry,
+  plan: ConvForwardPlan,
 ): FloatArray {
-  const { batch, inHeight: H, inWidth: Wd, inChannels: C, filterSize: f, outChannels: K, pad } = g;
-  const { outHeight: outH, outWidth: outW } = g;
-  const s = kernels.size;
-  const kP = roundUp(K, 32 / s); // two vectors of filters at a time
-  const Kd = f * f * C;
-  const Hp = H + 2 * pad;
-  const Wp = Wd + 2 * pad;
+  const p = plan.fields;
+  const { batch, H, W: Wd, C, K, pad, Hp, Wp, Kd, kVectors, outH, outW } = p;
   const outCount = batch * outH * outW * K;
   const { heap, at } = workspace(dtype, [
+    planLength(kernels.size, CONV_PLAN_FIELDS.length), // the plan
     batch * H * Wd * C, // x
     pad > 0 ? batch * Hp * Wp * C : 0, // x padded
-    Kd * kP, // weights, K padded
-    kP, // bias, K padded
+    Kd * kVectors, // weights, K padded
+    kVectors, // bias, K padded
     outCount, // Z
   ]);
-  const [xAt, paddedAt, wAt, biasAt, outAt] = at;
+  const [planAt, xAt, paddedAt, wAt, biasAt, outAt] = at;
+  const s = kernels.size;
+  writePlan(heap, planAt, CONV_PLAN_FIELDS, p);
   copyIn(heap, xAt / s, x4);
-  if (pad > 0) kernels.toPaddedChannelsLast(xAt, batch, H, Wd, C, pad, paddedAt);
+  if (pad > 0) kernels.toPaddedChannelsLast(planAt, xAt, paddedAt);
   const w = W.data;
   const wP = wAt / s;
-  if (kP === K) heap.set(w, wP);
+  if (kVectors === K) heap.set(w, wP);
   else {
-    heap.fill(0, wP, wP + Kd * kP);
-    for (let kd = 0; kd < Kd; kd++) heap.set(w.subarray(kd * K, kd * K + K), wP + kd * kP);
+    heap.fill(0, wP, wP + Kd * kVectors);
+    for (let kd = 0; kd < Kd; kd++) heap.set(w.subarray(kd * K, kd * K + K), wP + kd * kVectors);
   }
-  heap.fill(0, biasAt / s, biasAt / s + kP);
+  heap.fill(0, biasAt / s, biasAt / s + kVectors);
   heap.set(bias, biasAt / s);
   // output positions (n, yR, yC), split between threads
-  const positions = batch * outH * outW;
-  const lists = callLists(kernels, positions * Kd * K, positions);
+  const lists = callLists(kernels, plan.work, plan.parts);
   lists.forEach((k, t) => {
-    const [first, count] = share(positions, t, lists.length);
-    k.convChannelsLast(
-      pad > 0 ? paddedAt : xAt,
-      Hp,
-      Wp,
-      C,
-      f,
-      outH,
-      outW,
-      first,
-      count,
-      wAt,
-      K,
-      kP,
-      biasAt,
-      outAt,
-    );
+    const [first, count] = share(plan.parts, t, lists.length);
+    k.convChannelsLast(planAt, pad > 0 ? paddedAt : xAt, first, count, wAt, biasAt, outAt);
   });
   runLists(kernels, lists);
   return copyOut(heap, outAt / s, outCount);
 }
 
-/** Blocks for the direct (stride 1) path: output rows of one image whose widest block matrix (rows × outputRows·Wp) holds about BLOCK_VALUES. */
-function directBlocking(matrixRows: number, Wp: number, outH: number): { rowsPerBlock: number; ld: number } {
-  const rowsPerBlock = Math.min(outH, Math.max(1, Math.floor(BLOCK_VALUES / (matrixRows * Wp))));
-  return { rowsPerBlock, ld: roundUp(rowsPerBlock * Wp, 8) };
-}
-
 /**
  * The gradients of conv2dFast as contiguous arrays in `dtype`: dX (x's size), dW (f·f·C·K), db (K).
  * Without `inputGradient`, dX is null and its half of the work (the dCols product and col2im) is skipped.
+ * As in the forward pass, 'planes' reads the windows straight from the planes (and adds dCols straight
+ * back onto them), 'im2col' copies them with im2col and col2im.
  */
 export function conv2dBackwardFast(
   kernels: KernelSet,
@@ -257,69 +189,41 @@ export function conv2dBackwardFast(
   g: ConvGeometry,
   inputGradient = true,
 ): { dX: FloatArray | null; dW: FloatArray; db: FloatArray } {
-  const { batch, inHeight: H, inWidth: Wd, inChannels: C, filterSize: f, outChannels: K, stride, pad } = g;
-  const { outHeight: outH, outWidth: outW } = g;
-  const { Kd, Hp, Wp } = blocking(g);
-  const kdPadded = roundUp(Kd, 4); // rows of cols, dCols and dW, 4 at a time
-  const kPadded = roundUp(K, 4); // rows of dZᵀ
-  const kPair = roundUp(K, 2); // columns of dW, 2 at a time
+  const plan = planConvBackward(g, dtype, inputGradient);
+  const p = plan.fields;
+  const { batch, H, W: Wd, C, K, Hp, Wp, Kd, kdPadded, kPadded, kPair, ld, outH, outW } = p;
+  const direct = plan.strategy === 'planes';
   const rows = batch * outH;
   const xCount = batch * H * Wd * C;
   const planeCount = batch * C * Hp * Wp;
-  // as in the forward pass: stride 1 reads the windows straight from the planes (and adds dCols straight
-  // back onto them), otherwise im2col and col2im copy them
-  const direct = directFits(g, forcedConvStrategy('backward', stride));
-  const { rowsPerBlock, ld } = direct ? directBlocking(kdPadded, Wp, outH) : blocking(g);
   const slack = Wp + 16; // the direct path's last tile reads and adds (zeros) past the last plane row
-  // Blocks of output rows never hold part of one image and part of another: several whole images
-  // where they fit (im2col), else runs of rows within one image. Units (an image, or a block of images)
-  // go into at most PARTIAL_SUMS groups, each summing its own dW and db; a thread takes whole groups, so
-  // threads add onto disjoint planes. Nothing here depends on the thread count (the blocks, the groups,
-  // the order in which the groups' sums are added at the end), so neither do dX, dW and db, to the bit.
-  const units: { first: number; count: number }[][] = [];
-  if (!direct && rowsPerBlock >= outH) {
-    const imagesPerBlock = Math.floor(rowsPerBlock / outH);
-    for (let n = 0; n < batch; n += imagesPerBlock) {
-      units.push([{ first: n * outH, count: Math.min(imagesPerBlock, batch - n) * outH }]);
-    }
-  } else {
-    for (let n = 0; n < batch; n++) {
-      const unit = [];
-      for (let r = 0; r < outH; r += rowsPerBlock) {
-        unit.push({ first: n * outH + r, count: Math.min(rowsPerBlock, outH - r) });
-      }
-      units.push(unit);
-    }
-  }
-  const groupCount = Math.min(PARTIAL_SUMS, units.length);
-  const groups = Array.from({ length: groupCount }, (_, g) => {
-    const [first, count] = share(units.length, g, groupCount);
-    return units.slice(first, first + count).flat();
-  });
-  const lists = callLists(kernels, rows * outW * K * Kd * (inputGradient ? 2 : 1), groupCount);
+  const groupCount = plan.groups.length;
+  const lists = callLists(kernels, plan.work, groupCount);
   const T = lists.length;
   const { heap, at } = workspace(dtype, [
+    planLength(kernels.size, CONV_PLAN_FIELDS.length), // the plan
     xCount, // x, later dX
     planeCount + slack, // x in padded planes
     planeCount + slack, // dX in padded planes
     kdPadded * K, // W as (Kd × K), zero rows below
     rows * outW * K, // dZ
-    Math.ceil((kdPadded * 4) / kernels.size), // window offsets (int32), for the direct path
+    Math.ceil((kdPadded * 4) / kernels.size), // window offsets (int32), for the planes strategy
     ...Array<number>(groupCount).fill(kdPadded * kPair), // each group's dW
     ...Array<number>(groupCount).fill(K), // each group's db
     ...Array<number>(T).fill(direct ? 0 : kdPadded * ld), // each thread's cols (im2col)
     ...Array<number>(T).fill(kPadded * ld), // each thread's dZᵀ of one block
     ...Array<number>(T).fill(inputGradient ? kdPadded * ld : 0), // each thread's dCols
   ]);
-  const [xAt, planesAt, dPlanesAt, wAt, dZAt, offsetsAt] = at;
-  const dWAt = at.slice(6, 6 + groupCount);
-  const dbAt = at.slice(6 + groupCount, 6 + 2 * groupCount);
+  const [planAt, xAt, planesAt, dPlanesAt, wAt, dZAt, offsetsAt] = at;
+  const dWAt = at.slice(7, 7 + groupCount);
+  const dbAt = at.slice(7 + groupCount, 7 + 2 * groupCount);
   const [colsAt, dZTAt, dColsAt] = [0, 1, 2].map((i) =>
-    at.slice(6 + 2 * groupCount + i * T, 6 + 2 * groupCount + (i + 1) * T),
+    at.slice(7 + 2 * groupCount + i * T, 7 + 2 * groupCount + (i + 1) * T),
   );
   const s = kernels.size;
+  writePlan(heap, planAt, CONV_PLAN_FIELDS, p);
   copyIn(heap, xAt / s, x4);
-  kernels.toPaddedPlanes(xAt, batch, H, Wd, C, pad, planesAt);
+  kernels.toPaddedPlanes(planAt, xAt, planesAt);
   heap.fill(0, planesAt / s + planeCount, planesAt / s + planeCount + slack);
   copyIn(heap, dZAt / s, dZ4);
   if (inputGradient) heap.fill(0, dPlanesAt / s, dPlanesAt / s + planeCount + slack);
@@ -332,16 +236,16 @@ export function conv2dBackwardFast(
   // im2col writes rows 0..Kd; the padding rows Kd..kdPadded must be zeros for the dW product
   for (let t = 0; t < T && !direct; t++) heap.fill(0, colsAt[t] / s + Kd * ld, colsAt[t] / s + kdPadded * ld);
   // rows Kd..kdPadded of the dW product read offset 0: real values, whose products land in ignored rows
-  if (direct) windowOffsets(new Int32Array(heap.buffer, offsetsAt, kdPadded).fill(0), f, C, Hp, Wp);
+  if (direct) windowOffsets(new Int32Array(heap.buffer, offsetsAt, kdPadded).fill(0), p);
   lists.forEach((k, t) => {
     const [firstGroup, groupsOfThread] = share(groupCount, t, T);
     for (let g = firstGroup; g < firstGroup + groupsOfThread; g++) {
-      for (const { first, count } of groups[g]) {
+      for (const { first, count } of plan.groups[g]) {
+        k.loadChannelRows(planAt, dZAt, first * outW, count * outW, dZTAt[t], dbAt[g]);
         if (direct) {
           const n = Math.floor(first / outH);
           const columns = roundUp(count * Wp, 8);
           const rowBase = (n * C * Hp + first - n * outH) * Wp * s;
-          k.loadChannelRows(dZAt, K, count * outW, outW, Wp, first * outW, dZTAt[t], ld, kPadded, dbAt[g]);
           k.gemmTransposedB(
             kdPadded,
             kPair,
@@ -355,24 +259,23 @@ export function conv2dBackwardFast(
             offsetsAt,
           );
           if (!inputGradient) continue;
-          k.gemm(kdPadded, columns, K, wAt, K, dZTAt[t], ld, dColsAt[t], ld, false);
+          k.gemm(kdPadded, columns, K, wAt, K, dZTAt[t], ld, dColsAt[t], ld, 0);
           // only up to the block's last output: the padded columns beyond it (zeros) would reach into
           // the next image's planes, which another thread may be adding to at the same moment
-          k.addWindowRows(dColsAt[t], ld, Kd, (count - 1) * Wp + outW, offsetsAt, dPlanesAt + rowBase);
+          k.addWindowRows(planAt, dColsAt[t], (count - 1) * Wp + outW, offsetsAt, dPlanesAt + rowBase);
         } else {
           const columns = roundUp(count * outW, 8);
-          k.im2col(planesAt, C, Hp, Wp, f, stride, outH, outW, first, count, colsAt[t], ld);
-          k.loadChannelRows(dZAt, K, count * outW, outW, outW, first * outW, dZTAt[t], ld, kPadded, dbAt[g]);
+          k.im2col(planAt, planesAt, first, count, colsAt[t]);
           k.gemmTransposedB(kdPadded, kPair, columns, colsAt[t], ld, dZTAt[t], ld, dWAt[g], kPair, 0);
           if (!inputGradient) continue;
-          k.gemm(kdPadded, columns, K, wAt, K, dZTAt[t], ld, dColsAt[t], ld, false);
-          k.col2im(dColsAt[t], ld, C, Hp, Wp, f, stride, outH, outW, first, count, dPlanesAt);
+          k.gemm(kdPadded, columns, K, wAt, K, dZTAt[t], ld, dColsAt[t], ld, 0);
+          k.col2im(planAt, dColsAt[t], first, count, dPlanesAt);
         }
       }
     }
   });
   runLists(kernels, lists);
-  if (inputGradient) kernels.fromPaddedPlanes(dPlanesAt, batch, H, Wd, C, pad, xAt);
+  if (inputGradient) kernels.fromPaddedPlanes(planAt, dPlanesAt, xAt);
   // the groups' dW and db, added in group order
   const into = heap.subarray(dWAt[0] / s, dWAt[0] / s + kdPadded * kPair);
   for (let g = 1; g < groupCount; g++) {

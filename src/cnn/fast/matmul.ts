@@ -57,7 +57,7 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   lists.forEach((k, t) => {
     const [quad, quads] = share(rows / 4, t, lists.length);
     const r = quad * 4;
-    k.gemm(quads * 4, cols, n, aAt + r * n * s, n, bAt, cols, cAt + r * cols * s, cols, false);
+    k.gemm(quads * 4, cols, n, aAt + r * n * s, n, bAt, cols, cAt + r * cols * s, cols, 0);
   });
   runLists(kernels, lists);
   const c = allocateUnfilled(dtype, m * p);

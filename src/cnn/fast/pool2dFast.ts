@@ -7,52 +7,28 @@
 import { PoolGeometry } from '../shape';
 import { DType, FloatArray, Tensor } from '../tensor';
 import { share } from './threads';
+import { planLength, planPool, POOL_PLAN_FIELDS, writePlan } from './plan';
 import { callLists, copyIn, copyOut, KernelSet, runLists, workspace } from './wasmKernels';
-
-/**
- * A pooling call's work in conv multiply-adds, for callLists: each window value read costs about 2 of
- * them (LeNet's pool1 and conv1 at batch 64 on one thread: 0.19 ms for 1.2 M reads, 0.75 ms for 7.5 M
- * multiply-adds, copies included), so LeNet's pooling stays on one thread.
- */
-function poolWork(g: PoolGeometry): number {
-  return 2 * g.batch * g.outHeight * g.outWidth * g.channels * g.size * g.size;
-}
 
 /** pool2d of a 4-D x as a contiguous (m, H', W', C) array in `dtype`. */
 export function pool2dFast(kernels: KernelSet, dtype: DType, x4: Tensor, g: PoolGeometry): FloatArray {
-  const {
-    batch,
-    inHeight: H,
-    inWidth: W,
-    channels: C,
-    size: f,
-    stride,
-    mode,
-    outHeight: outH,
-    outWidth: outW,
-  } = g;
+  const plan = planPool(g);
+  const { batch, H, W, C, outH, outW } = plan.fields;
   const outCount = batch * outH * outW * C;
-  const { heap, at } = workspace(dtype, [batch * H * W * C, outCount]);
-  const [xAt, outAt] = at;
+  const { heap, at } = workspace(dtype, [
+    planLength(kernels.size, POOL_PLAN_FIELDS.length),
+    batch * H * W * C,
+    outCount,
+  ]);
+  const [planAt, xAt, outAt] = at;
   const s = kernels.size;
+  writePlan(heap, planAt, POOL_PLAN_FIELDS, plan.fields);
   copyIn(heap, xAt / s, x4);
-  // threads take whole images, each at its own offsets into x and the output
-  const lists = callLists(kernels, poolWork(g), batch);
+  // threads take runs of whole images
+  const lists = callLists(kernels, plan.work, plan.parts);
   lists.forEach((k, t) => {
-    const [n, images] = share(batch, t, lists.length);
-    k.pool(
-      xAt + n * H * W * C * s,
-      images,
-      H,
-      W,
-      C,
-      f,
-      stride,
-      outH,
-      outW,
-      mode === 'avg',
-      outAt + n * outH * outW * C * s,
-    );
+    const [first, count] = share(plan.parts, t, lists.length);
+    k.pool(planAt, first, count, xAt, outAt);
   });
   runLists(kernels, lists);
   return copyOut(heap, outAt / s, outCount);
@@ -66,47 +42,29 @@ export function pool2dBackwardFast(
   x4: Tensor,
   g: PoolGeometry,
 ): FloatArray {
-  const {
-    batch,
-    inHeight: H,
-    inWidth: W,
-    channels: C,
-    size: f,
-    stride,
-    mode,
-    outHeight: outH,
-    outWidth: outW,
-  } = g;
+  const plan = planPool(g);
+  const { batch, H, W, C, outH, outW } = plan.fields;
   const xCount = batch * H * W * C;
   const outCount = batch * outH * outW * C;
-  const lists = callLists(kernels, poolWork(g), batch);
+  const lists = callLists(kernels, plan.work, plan.parts);
   const T = lists.length;
-  const { heap, at } = workspace(dtype, [xCount, outCount, xCount, ...Array<number>(T).fill(16)]);
-  const [xAt, dAAt, dXAt] = at;
+  const { heap, at } = workspace(dtype, [
+    planLength(kernels.size, POOL_PLAN_FIELDS.length),
+    xCount, // x
+    outCount, // dA
+    xCount, // dX
+    ...Array<number>(T).fill(16), // each thread's scratch (16 bytes at least)
+  ]);
+  const [planAt, xAt, dAAt, dXAt] = at;
   const s = kernels.size;
+  writePlan(heap, planAt, POOL_PLAN_FIELDS, plan.fields);
   copyIn(heap, xAt / s, x4);
   copyIn(heap, dAAt / s, dA4);
   heap.fill(0, dXAt / s, dXAt / s + xCount);
-  // threads take whole images (windows of one image may overlap; images never do), each its own scratch
+  // threads take runs of whole images (windows of one image may overlap; images never do)
   lists.forEach((k, t) => {
-    const [n, images] = share(batch, t, T);
-    const xOffset = n * H * W * C * s;
-    const dAOffset = n * outH * outW * C * s;
-    k.poolBackward(
-      dAAt + dAOffset,
-      xAt + xOffset,
-      images,
-      H,
-      W,
-      C,
-      f,
-      stride,
-      outH,
-      outW,
-      mode === 'avg',
-      dXAt + xOffset,
-      at[3 + t],
-    );
+    const [first, count] = share(plan.parts, t, T);
+    k.poolBackward(planAt, first, count, dAAt, xAt, dXAt, at[4 + t]);
   });
   runLists(kernels, lists);
   return copyOut(heap, dXAt / s, xCount);

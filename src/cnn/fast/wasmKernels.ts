@@ -16,7 +16,8 @@ type Pointer = number;
 /**
  * The module's exports for one element type (the …F32 or …F64 twins of each kernel in assembly/), bound
  * by `pick` in load(). Each method's parameters are its kernel's, by name and in order:
- * test/kernelBindings.test.ts fails when they drift apart.
+ * test/kernelBindings.test.ts fails when they drift apart. `plan` is the address of the op's plan record
+ * (plan.ts writes it; assembly/plan.ts reads it), where the conv and pool kernels find their sizes.
  */
 export interface KernelSet {
   /** Bytes per element. */
@@ -31,7 +32,7 @@ export interface KernelSet {
     ldb: number,
     c: Pointer,
     ldc: number,
-    accumulate: boolean,
+    offsets: Pointer,
   ): void;
   gemmTransposedB(
     rows: number,
@@ -45,143 +46,40 @@ export interface KernelSet {
     ldc: number,
     offsets: Pointer,
   ): void;
-  addWindowRows(
-    dCols: Pointer,
-    ld: number,
-    Kd: number,
-    columns: number,
-    offsets: Pointer,
-    base: Pointer,
-  ): void;
-  toPaddedPlanes(x: Pointer, batch: number, H: number, W: number, C: number, pad: number, xp: Pointer): void;
-  fromPaddedPlanes(
-    dXp: Pointer,
-    batch: number,
-    H: number,
-    W: number,
-    C: number,
-    pad: number,
-    dX: Pointer,
-  ): void;
-  im2col(
-    xp: Pointer,
-    C: number,
-    Hp: number,
-    Wp: number,
-    f: number,
-    stride: number,
-    outH: number,
-    outW: number,
-    firstRow: number,
-    rowCount: number,
-    cols: Pointer,
-    ld: number,
-  ): void;
-  col2im(
-    dCols: Pointer,
-    ld: number,
-    C: number,
-    Hp: number,
-    Wp: number,
-    f: number,
-    stride: number,
-    outH: number,
-    outW: number,
-    firstRow: number,
-    rowCount: number,
-    dXp: Pointer,
-  ): void;
+  addWindowRows(plan: Pointer, dCols: Pointer, columns: number, offsets: Pointer, base: Pointer): void;
+  toPaddedPlanes(plan: Pointer, x: Pointer, xp: Pointer): void;
+  fromPaddedPlanes(plan: Pointer, dXp: Pointer, dX: Pointer): void;
+  im2col(plan: Pointer, xp: Pointer, firstRow: number, rowCount: number, cols: Pointer): void;
+  col2im(plan: Pointer, dCols: Pointer, firstRow: number, rowCount: number, dXp: Pointer): void;
   storeChannelsLast(
+    plan: Pointer,
     zT: Pointer,
-    ld: number,
-    K: number,
+    first: number,
     count: number,
-    rowLength: number,
-    pitch: number,
     bias: Pointer,
     out: Pointer,
-    first: number,
   ): void;
   convChannelsLast(
+    plan: Pointer,
     xp: Pointer,
-    Hp: number,
-    Wp: number,
-    C: number,
-    f: number,
-    outH: number,
-    outW: number,
     first: number,
     count: number,
     w: Pointer,
-    K: number,
-    Kp: number,
     bias: Pointer,
     out: Pointer,
   ): void;
-  toPaddedChannelsLast(
-    x: Pointer,
-    batch: number,
-    H: number,
-    W: number,
-    C: number,
-    pad: number,
-    xp: Pointer,
-  ): void;
-  convStride1(
-    xp: Pointer,
-    C: number,
-    Hp: number,
-    Wp: number,
-    n: number,
-    yRFirst: number,
-    columns: number,
-    wT: Pointer,
-    kPadded: number,
-    Kd: number,
-    offsets: Pointer,
-    zT: Pointer,
-    ld: number,
-  ): void;
-  pool(
-    x: Pointer,
-    batch: number,
-    H: number,
-    W: number,
-    C: number,
-    f: number,
-    stride: number,
-    outH: number,
-    outW: number,
-    average: boolean,
-    out: Pointer,
-  ): void;
+  toPaddedChannelsLast(plan: Pointer, x: Pointer, xp: Pointer): void;
+  pool(plan: Pointer, first: number, count: number, x: Pointer, out: Pointer): void;
   poolBackward(
+    plan: Pointer,
+    first: number,
+    count: number,
     dA: Pointer,
     x: Pointer,
-    batch: number,
-    H: number,
-    W: number,
-    C: number,
-    f: number,
-    stride: number,
-    outH: number,
-    outW: number,
-    average: boolean,
     dX: Pointer,
     scratch: Pointer,
   ): void;
-  loadChannelRows(
-    dZ: Pointer,
-    K: number,
-    count: number,
-    rowLength: number,
-    pitch: number,
-    first: number,
-    dZT: Pointer,
-    ld: number,
-    kPadded: number,
-    db: Pointer,
-  ): void;
+  loadChannelRows(plan: Pointer, dZ: Pointer, first: number, count: number, dZT: Pointer, db: Pointer): void;
 }
 
 interface Module {
@@ -232,7 +130,6 @@ function load(): Module | null {
       im2col: e[`im2col${suffix}`],
       col2im: e[`col2im${suffix}`],
       storeChannelsLast: e[`storeChannelsLast${suffix}`],
-      convStride1: e[`convStride1${suffix}`],
       convChannelsLast: e[`convChannelsLast${suffix}`],
       toPaddedChannelsLast: e[`toPaddedChannelsLast${suffix}`],
       loadChannelRows: e[`loadChannelRows${suffix}`],
