@@ -4,8 +4,9 @@
  * order), and the gradients (the blocks and the partial sums of dW and db do not depend on the thread
  * count, conv2dFast.ts), so that training gives the same numbers on any number of cores.
  */
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import { expect } from 'chai';
+import { availableParallelism } from 'os';
 import { join } from 'path';
 import * as cl from '../src/index';
 import { recorder, stopWorkers, workerRounds } from '../src/cnn/fast/threads';
@@ -159,6 +160,74 @@ describe('threads: a kernel that fails', () => {
   });
 });
 
+describe('threads: a Jupyter interrupt', () => {
+  // tslab runs each cell with vm's breakOnSigint: SIGINT stops the cell between any two statements,
+  // also while this thread waits for the workers, and even before a \`finally\` runs. This child does the
+  // same to a loop of large backward passes on 2 threads, interrupted 12 times at random moments; after
+  // each interrupt a new "cell" must give the one-thread bits, and nothing may hang.
+  const child = `
+    const vm = require('vm');
+    const cl = require(${JSON.stringify(join(__dirname, '..', 'dist', 'index.js'))});
+    const x = cl.rand([32, 28, 28, 6], 1, -1, 1), W = cl.rand([5, 5, 6, 16], 2, -1, 1);
+    const dZ = cl.rand([32, 24, 24, 16], 3, -1, 1);
+    cl.setThreads(1);
+    const expected = cl.conv2dBackward(dZ, x, W, null);
+    cl.setThreads(2);
+    globalThis.run = () => cl.conv2dBackward(dZ, x, W, null);
+    process.on('SIGINT', () => undefined); // as in tslab: the signal stops the cell, not the kernel
+    let interrupted = 0, wrong = 0;
+    while (interrupted < 12) {
+      console.log('cell ' + interrupted);
+      try {
+        vm.runInThisContext('for (;;) run()', { breakOnSigint: true });
+      } catch (e) {
+        if (!/interrupted/.test(String(e))) throw e;
+        interrupted++;
+        const g = vm.runInThisContext('run()');
+        for (const k of ['dX', 'dW', 'db'])
+          if (!g[k].data.every((v, i) => Object.is(v, expected[k].data[i]))) wrong++;
+      }
+    }
+    console.log(JSON.stringify({ interrupted, wrong }));
+  `;
+
+  it('stops the cell; the next cell gives the one-thread bits; nothing hangs (12 interrupts)', async function () {
+    this.timeout(90_000);
+    const proc = spawn(process.execPath, ['-e', child], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    proc.stderr.on('data', (d: Buffer) => (err += d));
+    // One SIGINT per cell, 20–80 ms after it starts (the moment in the cell varies with the machine).
+    // Node stops listening for SIGINT for an instant at each cell's start and end, where a second signal
+    // would end the process; a signal that comes before the cell listens is repeated after 200 ms.
+    let cells = 0;
+    let timer: NodeJS.Timeout | undefined;
+    const interrupt = () => {
+      proc.kill('SIGINT');
+      timer = setTimeout(interrupt, 200);
+    };
+    proc.stdout.on('data', (d: Buffer) => {
+      out += d;
+      const started = out.split('\n').filter((line) => line.startsWith('cell ')).length;
+      if (started > cells) {
+        cells = started;
+        clearTimeout(timer);
+        timer = setTimeout(interrupt, 20 + Math.random() * 60);
+      }
+      if (out.includes('interrupted')) clearTimeout(timer);
+    });
+    const killer = setTimeout(() => proc.kill('SIGKILL'), 60_000);
+    const [code, signal] = await new Promise<[number | null, string | null]>((resolve) =>
+      proc.on('exit', (c, s) => resolve([c, s])),
+    );
+    clearTimeout(timer);
+    clearTimeout(killer);
+    expect(code, `the child ended by ${signal} (a hang if SIGKILL): ${out} ${err}`).to.equal(0);
+    const result = JSON.parse(out.trim().split('\n').pop()!);
+    expect(result).to.deep.equal({ interrupted: 12, wrong: 0 });
+  });
+});
+
 describe('threads: the setting', () => {
   it('a small call stays on one thread: waking a worker would cost more than it saves', () => {
     cl.setThreads(2);
@@ -184,10 +253,10 @@ describe('threads: the setting', () => {
       env: { ...process.env, ...env },
     });
 
-  it('CONVLAB_THREADS sets the default; a bad value is a clear error; unset, one thread', () => {
+  it('CONVLAB_THREADS sets the default; a bad value is a clear error; unset, the cores', () => {
     const code = `const cl = require(${JSON.stringify(script)}); console.log(cl.threadCount())`;
     expect(run(code, { CONVLAB_THREADS: '3' }).stdout.trim()).to.equal('3');
-    expect(run(code, { CONVLAB_THREADS: '' }).stdout.trim()).to.equal('1');
+    expect(run(code, { CONVLAB_THREADS: '' }).stdout.trim()).to.equal(String(availableParallelism()));
     const bad = run(code, { CONVLAB_THREADS: 'two' });
     expect(bad.status).to.not.equal(0);
     expect(bad.stderr).to.include("threadCount: CONVLAB_THREADS must be a whole number ≥ 1, got 'two'");

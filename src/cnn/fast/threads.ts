@@ -41,8 +41,8 @@ const START_TIMEOUT_MS = 10_000;
 let chosen: number | undefined;
 
 /**
- * The number of threads a large kernel call may use: setThreads, else $CONVLAB_THREADS, else 1;
- * never more than the cores Node reports (or 4 on smaller machines, where tests split three ways):
+ * The number of threads a large kernel call may use: setThreads, else $CONVLAB_THREADS, else the cores
+ * Node reports; never more than those cores (or 4 on smaller machines, where tests split three ways):
  * setThreads(64) on 2 cores would start 63 workers for nothing.
  */
 export function threadCount(): number {
@@ -59,15 +59,12 @@ function threadSetting(): number {
     }
     return n;
   }
-  // one thread unless asked for, for now: once in CI a notebook-13 kernel under JupyterLab stayed busy
-  // for minutes with workers on (a hang or a very slow host, not yet told apart), so workers are
-  // opt-in (setThreads, CONVLAB_THREADS; convlab run/course set the latter) until that is understood
-  return 1;
+  return availableParallelism();
 }
 
 /**
  * Chooses how many threads the SIMD kernels use from now on (1: no workers); more than the cores Node
- * reports are never started. The default is $CONVLAB_THREADS if set, else 1 (see threadSetting). Every
+ * reports are never started. The default is $CONVLAB_THREADS if set, else the cores. Every
  * count gives the same values to the last bit (see conv2dFast.ts).
  */
 export function setThreads(n: number): void {
@@ -82,25 +79,25 @@ export function setThreads(n: number): void {
 
 /**
  * A worker's code (a string run with eval, so that it works the same from dist/ and from the TypeScript
- * sources under tsx). control (Int32Array over a SharedArrayBuffer): [0] the round number, bumped by
- * the main thread to start a round (−1 to stop); [1] how many workers are still busy in this round;
- * [2] set to 1 when a kernel call threw; [3] how many workers have loaded the module. Its call list:
- * [count, then per call: kernel index, n, n arguments].
+ * sources under tsx). control (Int32Array over a SharedArrayBuffer), see ROUND…DONE below. Its call
+ * list: [count, then per call: kernel index, n, n arguments].
  */
 const WORKER_SOURCE = `
 const { workerData } = require('worker_threads');
-const { module, memory, names, control, list } = workerData;
+const { module, memory, names, control, list, index } = workerData;
+const [ROUND, ERROR, READY, DONE] = [0, 1, 2, 3];
 const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
-Atomics.add(new Int32Array(control), 3, 1);
-Atomics.notify(new Int32Array(control), 3);
-const kernels = names.map((name) => exports[name]);
 const state = new Int32Array(control);
+Atomics.add(state, READY, 1);
+Atomics.notify(state, READY);
+const kernels = names.map((name) => exports[name]);
 const calls = new Float64Array(list);
 const args = [];
 let round = 0;
 for (;;) {
-  Atomics.wait(state, 0, round);
-  round = Atomics.load(state, 0);
+  // a wake-up without a new round (settle wakes the workers just in case) is not a round
+  while (Atomics.load(state, ROUND) === round) Atomics.wait(state, ROUND, round);
+  round = Atomics.load(state, ROUND);
   if (round < 0) break;
   try {
     const count = calls[0];
@@ -113,18 +110,28 @@ for (;;) {
       kernel(...args);
     }
   } catch (error) {
-    Atomics.store(state, 2, 1);
+    Atomics.store(state, ERROR, 1);
   }
-  if (Atomics.sub(state, 1, 1) === 1) Atomics.notify(state, 1);
+  Atomics.store(state, DONE + index, round);
+  Atomics.notify(state, DONE + index);
 }
 `;
+
+/**
+ * The control words. The main thread starts round r by storing r in ROUND and waking the workers;
+ * worker i, when done with it, stores r in DONE + i. A round is over when every DONE word equals ROUND.
+ * Nothing else is kept: a Jupyter interrupt can stop this thread between any two statements (tslab runs
+ * cells with breakOnSigint), and whatever the words say then, the next settle (which wakes the workers
+ * again, in case the interrupt fell between the store and the wake-up) waits for exactly the work that
+ * was handed out.
+ */
+const [ROUND, ERROR, READY, DONE] = [0, 1, 2, 3];
 
 interface Team {
   /** Worker i runs list i + 1 (list 0 is the main thread's). */
   workers: Worker[];
   lists: Float64Array[];
   state: Int32Array;
-  round: number;
   /** Export names by kernel index, as the workers see them. */
   names: string[];
 }
@@ -144,7 +151,7 @@ function workersFor(
   if (team === null) return null;
   if (team && team.workers.length >= threads - 1) return team;
   stopWorkers();
-  const control = new SharedArrayBuffer(4 * 4);
+  const control = new SharedArrayBuffer(4 * (DONE + threads - 1));
   const state = new Int32Array(control);
   const workers: Worker[] = [];
   const lists: Float64Array[] = [];
@@ -153,7 +160,7 @@ function workersFor(
       const list = new SharedArrayBuffer(LIST_VALUES * 8);
       const worker = new Worker(WORKER_SOURCE, {
         eval: true,
-        workerData: { module, memory, names, control, list },
+        workerData: { module, memory, names, control, list, index: i },
       });
       worker.unref();
       // a worker that fails to start is given up on below; its 'error' event, which comes later, must
@@ -171,10 +178,10 @@ function workersFor(
   // A worker that fails while it starts (out of memory, say) could never answer a round, and this thread
   // cannot hear its 'error' event while it waits: so wait here, with a limit, for every one to be ready.
   const deadline = Date.now() + START_TIMEOUT_MS;
-  for (let ready = 0; ready < workers.length && Date.now() < deadline; ready = Atomics.load(state, 3)) {
-    Atomics.wait(state, 3, ready, deadline - Date.now());
+  for (let ready = 0; ready < workers.length && Date.now() < deadline; ready = Atomics.load(state, READY)) {
+    Atomics.wait(state, READY, ready, deadline - Date.now());
   }
-  if (Atomics.load(state, 3) < workers.length) {
+  if (Atomics.load(state, READY) < workers.length) {
     for (const worker of workers) void worker.terminate();
     console.warn(
       `convlab: worker threads did not start within ${START_TIMEOUT_MS / 1000} s; using one thread`,
@@ -182,15 +189,15 @@ function workersFor(
     team = null;
     return null;
   }
-  team = { workers, lists, state, round: 0, names };
+  team = { workers, lists, state, names };
   return team;
 }
 
 /** Stops the workers (the next large call starts them again). For tests. */
 export function stopWorkers(): void {
   if (!team) return;
-  Atomics.store(team.state, 0, -1);
-  Atomics.notify(team.state, 0);
+  Atomics.store(team.state, ROUND, -1);
+  Atomics.notify(team.state, ROUND);
   for (const worker of team.workers) void worker.terminate();
   team = undefined;
 }
@@ -220,7 +227,7 @@ export function recorder(kernels: KernelSet): CallList {
 export function settleWorkers(): void {
   if (!team) return;
   settleWorkersOf(team);
-  Atomics.store(team.state, 2, 0);
+  Atomics.store(team.state, ERROR, 0);
 }
 
 let roundsOnWorkers = 0;
@@ -268,9 +275,8 @@ export function runOnThreads(
     }
     if (busy === 0) break;
     roundsOnWorkers++;
-    Atomics.store(t.state, 1, t.workers.length);
-    Atomics.store(t.state, 0, ++t.round);
-    Atomics.notify(t.state, 0);
+    Atomics.store(t.state, ROUND, Atomics.load(t.state, ROUND) + 1);
+    Atomics.notify(t.state, ROUND);
     try {
       if (cursors[0] === 0) run(lists[0]); // this thread's share, while the workers do theirs
       cursors[0] = 1;
@@ -278,18 +284,23 @@ export function runOnThreads(
       // also when this thread's share throws: the workers must be done before anything else runs
       settleWorkersOf(t);
     }
-    if (Atomics.load(t.state, 2) !== 0) {
-      Atomics.store(t.state, 2, 0);
+    if (Atomics.load(t.state, ERROR) !== 0) {
+      Atomics.store(t.state, ERROR, 0);
       throw new ConvlabError('runOnThreads', 'a kernel failed on a worker thread');
     }
   }
   if (cursors[0] === 0) run(lists[0]);
 }
 
-/** Waits for the workers of `t` to finish their round (without clearing its error flag). */
+/** Waits for the workers of `t` to finish the latest round (without clearing its error flag). */
 function settleWorkersOf(t: Team): void {
-  for (let left = Atomics.load(t.state, 1); left !== 0; left = Atomics.load(t.state, 1)) {
-    Atomics.wait(t.state, 1, left);
+  const round = Atomics.load(t.state, ROUND);
+  if (round < 0) return;
+  Atomics.notify(t.state, ROUND); // harmless if they are awake; needed if an interrupt came before it
+  for (let w = 0; w < t.workers.length; w++) {
+    for (let done = Atomics.load(t.state, DONE + w); done !== round; done = Atomics.load(t.state, DONE + w)) {
+      Atomics.wait(t.state, DONE + w, done);
+    }
   }
 }
 
