@@ -1,3 +1,4 @@
+import { reusingBuffers, StepBuffers } from './stepBuffers';
 import { accuracy, checkLabels, crossEntropy, Labels } from './crossEntropy';
 import { backwardThrough, chain, Layer } from './layer';
 import { buildLayers } from './buildLayers';
@@ -331,6 +332,7 @@ class SequentialModel implements Model {
     const rng = seededRandom(seed);
     const parameters = this.parameters();
     const history: History = { epochs: [], batches: [] };
+    const buffers = new StepBuffers();
     // the layers will remember training batches, not the last forward pass: backward must not pair them up
     this.last = null;
     for (let epoch = 0; epoch < epochs; epoch++) {
@@ -340,16 +342,19 @@ class SequentialModel implements Model {
       let rightSum = 0;
       for (let batchIndex = 0; batchIndex < batchesPerEpoch; batchIndex++) {
         const picked = order.slice(batchIndex * batchSize, (batchIndex + 1) * batchSize);
-        const { xb, yb } = pickExamples(data, labels, picked);
-        const { cost, probabilities } = this.loss.forward(this.scores(xb), yb);
+        // this step's arrays are last step's, reused (stepBuffers.ts); the optimizer keeps its own
+        const { cost, batchAccuracy } = reusingBuffers(buffers, () => {
+          const { xb, yb } = pickExamples(data, labels, picked);
+          const forward = this.loss.forward(this.scores(xb), yb);
+          if (Number.isFinite(forward.cost)) this.backThroughScores(this.loss.backward(), false);
+          return { cost: forward.cost, batchAccuracy: accuracy(forward.probabilities, yb) };
+        });
         if (!Number.isFinite(cost)) {
           throw new ConvlabError(
             fn,
             `the cost became ${cost} at epoch ${epoch}, batch ${batchIndex}; the learning rate (${optimizer.learningRate}) may be too high`,
           );
         }
-        const batchAccuracy = accuracy(probabilities, yb);
-        this.backThroughScores(this.loss.backward(), false);
         optimizer.step(parameters);
         costSum += cost * picked.length;
         rightSum += batchAccuracy * picked.length;

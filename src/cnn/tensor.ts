@@ -1,6 +1,7 @@
 import ndarray, { NdArray } from 'ndarray';
 import { ConvlabError, shapeString } from './convlabError';
 import { ops } from './ops';
+import { activeStepBuffers } from './stepBuffers';
 
 /** The two element types convlab computes in: float32 by default, float64 for gradient checks. */
 export type DType = 'float32' | 'float64';
@@ -10,9 +11,11 @@ export type Tensor = NdArray<FloatArray>;
 /** Numbers nested to any depth: `[[1, 2], [3, 4]]`. */
 export type Nested = number | Nested[];
 
-/** Allocates a zero-filled typed array of the given dtype. */
+/** Allocates a zero-filled typed array of the given dtype (inside `fit`, last step's, zeroed: stepBuffers.ts). */
 export function allocate(dtype: DType, length: number): FloatArray {
-  return dtype === 'float64' ? new Float64Array(length) : new Float32Array(length);
+  const make = () => (dtype === 'float64' ? new Float64Array(length) : new Float32Array(length));
+  const step = activeStepBuffers();
+  return step ? step.take(dtype, length, make).fill(0) : make();
 }
 
 /**
@@ -22,12 +25,16 @@ export function allocate(dtype: DType, length: number): FloatArray {
  * layer about 3× slower than its loop. Elsewhere (no Buffer), the same as `allocate`.
  */
 export function allocateUnfilled(dtype: DType, length: number): FloatArray {
-  if (typeof Buffer === 'undefined') return allocate(dtype, length);
-  const size = dtype === 'float64' ? 8 : 4;
-  const bytes = Buffer.allocUnsafeSlow(length * size);
-  return dtype === 'float64'
-    ? new Float64Array(bytes.buffer, bytes.byteOffset, length)
-    : new Float32Array(bytes.buffer, bytes.byteOffset, length);
+  const make = (): FloatArray => {
+    if (typeof Buffer === 'undefined')
+      return dtype === 'float64' ? new Float64Array(length) : new Float32Array(length);
+    const bytes = Buffer.allocUnsafeSlow(length * (dtype === 'float64' ? 8 : 4));
+    return dtype === 'float64'
+      ? new Float64Array(bytes.buffer, bytes.byteOffset, length)
+      : new Float32Array(bytes.buffer, bytes.byteOffset, length);
+  };
+  const step = activeStepBuffers();
+  return step ? step.take(dtype, length, make) : make();
 }
 
 /** The dtype of a tensor's storage. */

@@ -46,20 +46,26 @@ let chosen: number | undefined;
  * setThreads(64) on 2 cores would start 63 workers for nothing.
  */
 export function threadCount(): number {
-  return Math.min(threadSetting(), Math.max(availableParallelism(), 4));
+  return Math.min(threadSetting(), Math.max(CORES, 4));
 }
+
+/** The cores Node reports, asked once: each call is a system call, and every kernel call asks. */
+const CORES = availableParallelism();
+/** $CONVLAB_THREADS, else the cores: read once, on the first kernel call that asks. */
+let byDefault: number | undefined;
 
 function threadSetting(): number {
   if (chosen !== undefined) return chosen;
+  if (byDefault !== undefined) return byDefault;
   const fromEnv = process.env.CONVLAB_THREADS;
   if (fromEnv !== undefined && fromEnv !== '') {
     const n = Number(fromEnv);
     if (!Number.isInteger(n) || n < 1) {
       throw new ConvlabError('threadCount', `CONVLAB_THREADS must be a whole number ≥ 1, got '${fromEnv}'`);
     }
-    return n;
+    return (byDefault = n);
   }
-  return availableParallelism();
+  return (byDefault = CORES);
 }
 
 /**
