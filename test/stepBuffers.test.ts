@@ -4,7 +4,9 @@
  * steps taken by hand (forward, backward, optimizer step) with new arrays throughout; and nothing a user
  * holds is ever written over.
  */
+import { spawn } from 'child_process';
 import { expect } from 'chai';
+import { join } from 'path';
 import * as cl from '../src/index';
 import { reusingBuffers, StepBuffers } from '../src/cnn/stepBuffers';
 import { allocate, allocateUnfilled } from '../src/cnn/tensor';
@@ -84,5 +86,38 @@ describe('stepBuffers: model.fit reuses each step’s arrays', () => {
     expect(a3).to.not.equal(a); // another length
     expect(b3).to.not.equal(b); // another dtype
     expect(allocate('float32', 9), 'outside a step: always new').to.not.equal(a3);
+  });
+
+  it('a Jupyter interrupt in the middle of fit: the next cell’s arrays are its own', async function () {
+    this.timeout(60_000);
+    // as in tslab: the cell runs under vm's breakOnSigint, which skips \`finally\` when it stops it
+    const dist = join(__dirname, '..', 'dist');
+    const child = `
+      const vm = require('vm');
+      globalThis.cl = require(${JSON.stringify(join(dist, 'index.js'))});
+      const { activeStepBuffers } = require(${JSON.stringify(join(dist, 'cnn', 'stepBuffers.js'))});
+      globalThis.model = cl.lenet5({ seed: 0 });
+      globalThis.data = cl.loadMnist({ train: 2000, test: 0 });
+      process.on('SIGINT', () => undefined);
+      console.log('fitting');
+      try {
+        vm.runInThisContext(
+          'for (;;) model.fit(data.trainX, data.trainY, { epochs: 1, batchSize: 64, optimizer: cl.sgd({ learningRate: 0.01 }) })',
+          { breakOnSigint: true },
+        );
+      } catch (e) {
+        setImmediate(() => console.log(JSON.stringify({ stopped: /interrupted/.test(String(e)), stale: activeStepBuffers() !== null })));
+      }
+    `;
+    const proc = spawn(process.execPath, ['-e', child], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    proc.stdout.on('data', (d: Buffer) => {
+      out += d;
+      if (out === 'fitting\n') setTimeout(() => proc.kill('SIGINT'), 1500);
+    });
+    const killer = setTimeout(() => proc.kill('SIGKILL'), 50_000);
+    await new Promise((resolve) => proc.on('exit', resolve));
+    clearTimeout(killer);
+    expect(JSON.parse(out.split('\n')[1])).to.deep.equal({ stopped: true, stale: false });
   });
 });

@@ -41,11 +41,19 @@ export function activeStepBuffers(): StepBuffers | null {
   return active;
 }
 
-/** Runs one training step's `body` with `buffers` handing out its arrays (see above). */
+/**
+ * Runs one training step's `body` with `buffers` handing out its arrays (see above). A Jupyter
+ * interrupt stops a cell without running \`finally\` (tslab's breakOnSigint), which would leave these
+ * buffers handing out arrays to the next cell's results, to be written over by the next fit: so a
+ * microtask, which runs as soon as the cell's synchronous code has ended either way, lets go too.
+ */
 export function reusingBuffers<T>(buffers: StepBuffers, body: () => T): T {
   const before = active;
   active = buffers;
   buffers.restart();
+  queueMicrotask(() => {
+    if (active === buffers) active = null;
+  });
   try {
     return body();
   } finally {
