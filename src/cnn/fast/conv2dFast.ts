@@ -1,8 +1,9 @@
 /**
- * conv2d and its gradients on the SIMD kernels (assembly/: gemm.ts, directConv.ts, windows.ts, layout.ts).
+ * conv2d and its gradients on the SIMD kernels (assembly/: gemm.ts, directConv.ts, windows.ts, layout.ts,
+ * which read their sizes from the plan record of assembly/plan.ts).
  * Same values as src/cnn/reference/conv2dReference.ts up to rounding; arguments are checked by the
  * callers in conv2d.ts. Large calls are split across threads (threads.ts), the same bits for any count
- * except the weight gradients' sums (see conv2dBackwardFast).
+ * (the backward pass's partial sums of dW and db are fixed in number: plan.ts's ConvBackwardPlan).
  *
  * Forward with stride 1 and at least a vector of filters (every conv layer in the course) stays in the
  * library's channels-last layout: each output position is a small matrix product of its window rows
