@@ -1,3 +1,4 @@
+import { fitTeam } from './fitThreads';
 import { reusingBuffers, StepBuffers } from './stepBuffers';
 import { accuracy, checkLabels, crossEntropy, Labels } from './crossEntropy';
 import { backwardThrough, chain, Layer } from './layer';
@@ -166,6 +167,8 @@ class SequentialModel implements Model {
   /** The final softmax, when there is one; in training the loss stands in for it. */
   private readonly finalSoftmax: Layer | null;
   private readonly loss = softmaxCrossEntropy();
+  /** The arrays of a training step, handed to the next (stepBuffers.ts). */
+  private readonly stepBuffers = new StepBuffers();
   /** The last forward pass's scores (the final softmax's input), for backward. */
   private last: { scores: Tensor; single: boolean } | null = null;
 
@@ -332,7 +335,7 @@ class SequentialModel implements Model {
     const rng = seededRandom(seed);
     const parameters = this.parameters();
     const history: History = { epochs: [], batches: [] };
-    const buffers = new StepBuffers();
+    const team = fitTeam(this, batchSize, sizeOf(this.inputShape));
     // the layers will remember training batches, not the last forward pass: backward must not pair them up
     this.last = null;
     for (let epoch = 0; epoch < epochs; epoch++) {
@@ -342,13 +345,14 @@ class SequentialModel implements Model {
       let rightSum = 0;
       for (let batchIndex = 0; batchIndex < batchesPerEpoch; batchIndex++) {
         const picked = order.slice(batchIndex * batchSize, (batchIndex + 1) * batchSize);
-        // this step's arrays are last step's, reused (stepBuffers.ts); the optimizer keeps its own
-        const { cost, batchAccuracy } = reusingBuffers(buffers, () => {
-          const { xb, yb } = pickExamples(data, labels, picked);
-          const forward = this.loss.forward(this.scores(xb), yb);
-          if (Number.isFinite(forward.cost)) this.backThroughScores(this.loss.backward(), false);
-          return { cost: forward.cost, batchAccuracy: accuracy(forward.probabilities, yb) };
-        });
+        const gradients = (examples: number[]) => {
+          const { xb, yb } = pickExamples(data, labels, examples);
+          return this.gradientStep(xb, yb);
+        };
+        // on several cores, workers take part of the batch (fitThreads.ts)
+        const { cost, accuracy: batchAccuracy } = team
+          ? team.step(data, labels, picked, gradients)
+          : gradients(picked);
         if (!Number.isFinite(cost)) {
           throw new ConvlabError(
             fn,
@@ -377,6 +381,19 @@ class SequentialModel implements Model {
       options.onEpoch?.(record, history);
     }
     return history;
+  }
+
+  /**
+   * One training step's gradients for a batch: forward, the loss, backward (skipping the images'
+   * gradient), leaving ∂J/∂W and ∂J/∂b in the parameters; the batch's mean cost and accuracy. Its arrays
+   * are the last step's, reused (stepBuffers.ts). fit's loop and its worker threads (fitThreads.ts) use it.
+   */
+  gradientStep(xb: Tensor, yb: Int32Array): { cost: number; accuracy: number } {
+    return reusingBuffers(this.stepBuffers, () => {
+      const { cost, probabilities } = this.loss.forward(this.scores(xb), yb);
+      if (Number.isFinite(cost)) this.backThroughScores(this.loss.backward(), false);
+      return { cost, accuracy: accuracy(probabilities, yb) };
+    });
   }
 
   parameters(): Parameter[] {

@@ -8,13 +8,13 @@
  * thread and the others on the workers, then waits for all of them. conv2d stays an ordinary synchronous
  * function: the main thread blocks on Atomics.wait, which Node allows, for the milliseconds a kernel takes.
  *
- * Workers start on first use, stay warm between calls (they sleep in Atomics.wait), are unref'd so that
- * they never keep Node alive, and end with the process. Where workers cannot start (the grader's
- * permission model forbids them; its launcher also sets CONVLAB_THREADS=1) everything runs on one thread.
+ * The workers are a workerTeam.ts team: they start on first use, stay warm between calls, never keep
+ * Node alive, and survive a Jupyter interrupt. Where workers cannot start (the grader's permission model
+ * forbids them; its launcher also sets CONVLAB_THREADS=1) everything runs on one thread.
  */
 import { availableParallelism } from 'os';
-import { Worker } from 'worker_threads';
 import { ConvlabError } from '../convlabError';
+import { runRound, settle, startTeam, stopTeam, Team } from '../workerTeam';
 import type { KernelSet } from './wasmKernels';
 
 /** One kernel call: the kernel's name in KernelSet and its arguments (addresses and sizes). */
@@ -32,8 +32,6 @@ export type CallList = Omit<KernelSet, 'size'> & { size: 4 | 8; calls: KernelCal
  * thousand images fits; longer lists run in rounds, where this thread waits while the workers finish.
  */
 const LIST_VALUES = 1 << 20;
-/** How long a new worker may take to load the module before this thread gives up on threads. */
-const START_TIMEOUT_MS = 10_000;
 
 // ---------------------------------------------------------------------------------------------------
 // How many threads
@@ -46,7 +44,26 @@ let chosen: number | undefined;
  * setThreads(64) on 2 cores would start 63 workers for nothing.
  */
 export function threadCount(): number {
+  if (onThisThread) return 1;
   return Math.min(threadSetting(), Math.max(CORES, 4));
+}
+
+let onThisThread = false;
+
+/**
+ * Runs `body` with every kernel call on this thread alone: data-parallel fit (fitThreads.ts) already
+ * keeps the other cores busy with its own workers. A Jupyter interrupt skips \`finally\`, so a microtask,
+ * which runs as soon as the cell's synchronous code has ended, lets go too.
+ */
+export function kernelsOnThisThread<T>(body: () => T): T {
+  const before = onThisThread;
+  onThisThread = true;
+  queueMicrotask(() => (onThisThread = false));
+  try {
+    return body();
+  } finally {
+    onThisThread = before;
+  }
 }
 
 /** The cores Node reports, asked once: each call is a system call, and every kernel call asks. */
@@ -81,68 +98,40 @@ export function setThreads(n: number): void {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// The workers
+// The workers (workerTeam.ts runs them)
 
 /**
- * A worker's code (a string run with eval, so that it works the same from dist/ and from the TypeScript
- * sources under tsx). control (Int32Array over a SharedArrayBuffer), see ROUND…DONE below. Its call
- * list: [count, then per call: kernel index, n, n arguments].
+ * A worker's code, after workerTeam.ts's prelude: it instantiates the kernels' module over the shared
+ * memory, then runs its call list each round: [count, then per call: kernel index, n, n arguments].
  */
 const WORKER_SOURCE = `
-const { workerData } = require('worker_threads');
-const { module, memory, names, control, list, index } = workerData;
-const [ROUND, ERROR, READY, DONE] = [0, 1, 2, 3];
+const { module, memory, names, list } = require('worker_threads').workerData;
 const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
-const state = new Int32Array(control);
-Atomics.add(state, READY, 1);
-Atomics.notify(state, READY);
 const kernels = names.map((name) => exports[name]);
 const calls = new Float64Array(list);
 const args = [];
-let round = 0;
-for (;;) {
-  // a wake-up without a new round (settle wakes the workers just in case) is not a round
-  while (Atomics.load(state, ROUND) === round) Atomics.wait(state, ROUND, round);
-  round = Atomics.load(state, ROUND);
-  if (round < 0) break;
-  try {
-    const count = calls[0];
-    for (let i = 0, at = 1; i < count; i++) {
-      const kernel = kernels[calls[at]];
-      const n = calls[at + 1];
-      args.length = n;
-      for (let j = 0; j < n; j++) args[j] = calls[at + 2 + j];
-      at += 2 + n;
-      kernel(...args);
-    }
-  } catch (error) {
-    Atomics.store(state, ERROR, 1);
+TEAM.ready();
+TEAM.serve(() => {
+  const count = calls[0];
+  for (let i = 0, at = 1; i < count; i++) {
+    const kernel = kernels[calls[at]];
+    const n = calls[at + 1];
+    args.length = n;
+    for (let j = 0; j < n; j++) args[j] = calls[at + 2 + j];
+    at += 2 + n;
+    kernel(...args);
   }
-  Atomics.store(state, DONE + index, round);
-  Atomics.notify(state, DONE + index);
-}
+});
 `;
 
-/**
- * The control words. The main thread starts round r by storing r in ROUND and waking the workers;
- * worker i, when done with it, stores r in DONE + i. A round is over when every DONE word equals ROUND.
- * Nothing else is kept: a Jupyter interrupt can stop this thread between any two statements (tslab runs
- * cells with breakOnSigint), and whatever the words say then, the next settle (which wakes the workers
- * again, in case the interrupt fell between the store and the wake-up) waits for exactly the work that
- * was handed out.
- */
-const [ROUND, ERROR, READY, DONE] = [0, 1, 2, 3];
-
-interface Team {
+interface KernelTeam extends Team {
   /** Worker i runs list i + 1 (list 0 is the main thread's). */
-  workers: Worker[];
   lists: Float64Array[];
-  state: Int32Array;
   /** Export names by kernel index, as the workers see them. */
   names: string[];
 }
 
-let team: Team | null | undefined; // undefined: not started; null: workers cannot start here
+let team: KernelTeam | null | undefined; // undefined: not started; null: workers cannot start here
 
 /**
  * Starts (once) the workers for `threads` − 1 lists over `memory`, or returns null where workers are
@@ -153,58 +142,24 @@ function workersFor(
   module: WebAssembly.Module,
   memory: WebAssembly.Memory,
   names: string[],
-): Team | null {
+): KernelTeam | null {
   if (team === null) return null;
   if (team && team.workers.length >= threads - 1) return team;
   stopWorkers();
-  const control = new SharedArrayBuffer(4 * (DONE + threads - 1));
-  const state = new Int32Array(control);
-  const workers: Worker[] = [];
-  const lists: Float64Array[] = [];
-  try {
-    for (let i = 0; i < threads - 1; i++) {
-      const list = new SharedArrayBuffer(LIST_VALUES * 8);
-      const worker = new Worker(WORKER_SOURCE, {
-        eval: true,
-        workerData: { module, memory, names, control, list, index: i },
-      });
-      worker.unref();
-      // a worker that fails to start is given up on below; its 'error' event, which comes later, must
-      // not then end the process as an unhandled one
-      worker.on('error', () => undefined);
-      workers.push(worker);
-      lists.push(new Float64Array(list));
-    }
-  } catch {
-    // ERR_ACCESS_DENIED under the permission model: one thread, and no further attempts
-    for (const worker of workers) void worker.terminate();
-    team = null;
-    return null;
-  }
-  // A worker that fails while it starts (out of memory, say) could never answer a round, and this thread
-  // cannot hear its 'error' event while it waits: so wait here, with a limit, for every one to be ready.
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  for (let ready = 0; ready < workers.length && Date.now() < deadline; ready = Atomics.load(state, READY)) {
-    Atomics.wait(state, READY, ready, deadline - Date.now());
-  }
-  if (Atomics.load(state, READY) < workers.length) {
-    for (const worker of workers) void worker.terminate();
-    console.warn(
-      `convlab: worker threads did not start within ${START_TIMEOUT_MS / 1000} s; using one thread`,
-    );
-    team = null;
-    return null;
-  }
-  team = { workers, lists, state, names };
+  const lists = Array.from({ length: threads - 1 }, () => new SharedArrayBuffer(LIST_VALUES * 8));
+  const started = startTeam('worker threads', WORKER_SOURCE, threads - 1, (i) => ({
+    module,
+    memory,
+    names,
+    list: lists[i],
+  }));
+  team = started && { ...started, lists: lists.map((list) => new Float64Array(list)), names };
   return team;
 }
 
 /** Stops the workers (the next large call starts them again). For tests. */
 export function stopWorkers(): void {
-  if (!team) return;
-  Atomics.store(team.state, ROUND, -1);
-  Atomics.notify(team.state, ROUND);
-  for (const worker of team.workers) void worker.terminate();
+  if (team) stopTeam(team);
   team = undefined;
 }
 
@@ -226,14 +181,12 @@ export function recorder(kernels: KernelSet): CallList {
 
 /**
  * Waits until no worker is still busy with an earlier round. A round ends early on this thread when its
- * own share throws, or when a Jupyter interrupt stops it (V8 then skips even \`finally\`), while the
+ * own share throws, or when a Jupyter interrupt stops it (V8 then skips even `finally`), while the
  * workers go on writing into the kernels' memory: so every call that is about to lay out that memory
  * (wasmKernels.ts's workspace) waits for them first.
  */
 export function settleWorkers(): void {
-  if (!team) return;
-  settleWorkersOf(team);
-  Atomics.store(team.state, ERROR, 0);
+  if (team) settle(team);
 }
 
 let roundsOnWorkers = 0;
@@ -268,10 +221,10 @@ export function runOnThreads(
     lists.forEach(run);
     return;
   }
-  settleWorkersOf(t);
   // lists too long for a worker's buffer run in rounds of at most that many values
   const cursors = lists.map(() => 0);
   for (;;) {
+    settle(t); // before writing the lists: an interrupted call's workers may still be reading theirs
     let busy = 0;
     for (let w = 1; w <= t.workers.length; w++) {
       // a team started for more threads than this call uses: its other workers get empty lists
@@ -281,33 +234,12 @@ export function runOnThreads(
     }
     if (busy === 0) break;
     roundsOnWorkers++;
-    Atomics.store(t.state, ROUND, Atomics.load(t.state, ROUND) + 1);
-    Atomics.notify(t.state, ROUND);
-    try {
-      if (cursors[0] === 0) run(lists[0]); // this thread's share, while the workers do theirs
-      cursors[0] = 1;
-    } finally {
-      // also when this thread's share throws: the workers must be done before anything else runs
-      settleWorkersOf(t);
-    }
-    if (Atomics.load(t.state, ERROR) !== 0) {
-      Atomics.store(t.state, ERROR, 0);
-      throw new ConvlabError('runOnThreads', 'a kernel failed on a worker thread');
-    }
+    // this thread's share (in the first round), while the workers do theirs
+    const mine = cursors[0] === 0 ? lists[0] : null;
+    cursors[0] = 1;
+    runRound(t, 0, () => mine && run(mine), 'runOnThreads', 'a kernel');
   }
   if (cursors[0] === 0) run(lists[0]);
-}
-
-/** Waits for the workers of `t` to finish the latest round (without clearing its error flag). */
-function settleWorkersOf(t: Team): void {
-  const round = Atomics.load(t.state, ROUND);
-  if (round < 0) return;
-  Atomics.notify(t.state, ROUND); // harmless if they are awake; needed if an interrupt came before it
-  for (let w = 0; w < t.workers.length; w++) {
-    for (let done = Atomics.load(t.state, DONE + w); done !== round; done = Atomics.load(t.state, DONE + w)) {
-      Atomics.wait(t.state, DONE + w, done);
-    }
-  }
 }
 
 /**
