@@ -190,8 +190,6 @@ export function fitTeam(model: TeamModel, batchSize: number, exampleSize: number
   if (forwardWork(model) * Math.floor(batchSize / groups) < WORK_PER_GROUP) return null;
   const parameters = model.parameters();
   const P = parameters.reduce((n, p) => n + p.value.size, 0);
-  // each parameter's gradient, summed over the groups in float64
-  const sums = new Float64Array(Math.max(...parameters.map((p) => p.value.size)));
   const json = new TextEncoder().encode(JSON.stringify({ model: model.toJSON(), groupSize, exampleSize }));
   const t = workersFor(groups - 1, {
     params: P,
@@ -251,19 +249,14 @@ export function fitTeam(model: TeamModel, batchSize: number, exampleSize: number
       at = 0;
       for (const p of parameters) {
         const grad = p.grad!.data;
-        const size = grad.length;
-        // three plain loops rather than one over both array types: V8 keeps each one fast
-        for (let i = 0; i < size; i++) sums[i] = counts[0] * grad[i];
-        for (let w = 0; w + 1 < groups; w++) addScaled(sums, size, counts[w + 1], t.exchanges[w], at);
-        for (let i = 0; i < size; i++) grad[i] = sums[i] / n;
-        at += size;
+        for (let i = 0; i < grad.length; i++) {
+          let sum = counts[0] * grad[i];
+          for (let g = 1; g < groups; g++) sum += counts[g] * t.exchanges[g - 1][at + i];
+          grad[i] = sum / n;
+        }
+        at += grad.length;
       }
       return { cost: cost / n, accuracy: accuracy / n };
     },
   };
-}
-
-/** sums[i] += weight · from[at + i] for i < size. */
-function addScaled(sums: Float64Array, size: number, weight: number, from: Float64Array, at: number): void {
-  for (let i = 0; i < size; i++) sums[i] += weight * from[at + i];
 }
