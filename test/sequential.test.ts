@@ -286,6 +286,19 @@ describe('model.fit', () => {
     expect(() => model.backward([0, 1, 2, 0])).to.throw(Error, /^model.backward: call forward first/);
   });
 
+  it('a forward pass inside onBatch, then more training: backward after fit needs a forward of its own', () => {
+    const model = barsModel();
+    model.fit(train.x, train.labels, {
+      epochs: 1,
+      batchSize: 30,
+      optimizer: sgd({ learningRate: 0.1 }),
+      onBatch: (record) => {
+        if (record.batch === 0) model.forward(train.x.hi(4)); // the layers then train on two more batches
+      },
+    });
+    expect(() => model.backward([0, 1, 2, 0])).to.throw(Error, /^model.backward: call forward first/);
+  });
+
   it('stops with an Error naming model.fit when the cost blows up (learning rate far too high)', () => {
     expect(() =>
       barsModel().fit(train.x, train.labels, {

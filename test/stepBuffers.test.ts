@@ -1,8 +1,8 @@
 /**
  * model.fit hands each training step the arrays of the step before (src/cnn/stepBuffers.ts) instead of
  * new ones. That must change nothing a user can see: the same costs and weights, to the bit, as the same
- * steps taken by hand (forward, backward, optimizer step) with new arrays throughout; and nothing a user
- * holds is ever written over.
+ * steps taken by hand (forward, backward, optimizer step) with new arrays throughout; and nothing fit or
+ * predict returns is ever written over (a parameter's grad is, step after step, as optimizers.ts says).
  */
 import { spawn } from 'child_process';
 import { expect } from 'chai';

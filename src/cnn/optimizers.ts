@@ -7,6 +7,10 @@ export interface Parameter {
   /** e.g. `'CONV1.W'`, for messages and saved models. */
   name: string;
   value: Tensor;
+  /**
+   * The last backward pass's gradient. Inside model.fit each training step writes it into the same array
+   * (stepBuffers.ts): copy it (`cl.copy(p.grad)`) to keep one step's.
+   */
   grad: Tensor | null;
 }
 

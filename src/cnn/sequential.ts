@@ -1,4 +1,3 @@
-import { fitTeam } from './fitThreads';
 import { reusingBuffers, StepBuffers } from './stepBuffers';
 import { accuracy, checkLabels, crossEntropy, Labels } from './crossEntropy';
 import { backwardThrough, chain, Layer } from './layer';
@@ -335,7 +334,6 @@ class SequentialModel implements Model {
     const rng = seededRandom(seed);
     const parameters = this.parameters();
     const history: History = { epochs: [], batches: [] };
-    const team = fitTeam(this, batchSize, sizeOf(this.inputShape));
     // the layers will remember training batches, not the last forward pass: backward must not pair them up
     this.last = null;
     for (let epoch = 0; epoch < epochs; epoch++) {
@@ -345,14 +343,8 @@ class SequentialModel implements Model {
       let rightSum = 0;
       for (let batchIndex = 0; batchIndex < batchesPerEpoch; batchIndex++) {
         const picked = order.slice(batchIndex * batchSize, (batchIndex + 1) * batchSize);
-        const gradients = (examples: number[]) => {
-          const { xb, yb } = pickExamples(data, labels, examples);
-          return this.gradientStep(xb, yb);
-        };
-        // on several cores, workers take part of the batch (fitThreads.ts)
-        const { cost, accuracy: batchAccuracy } = team
-          ? team.step(data, labels, picked, gradients)
-          : gradients(picked);
+        const { xb, yb } = pickExamples(data, labels, picked);
+        const { cost, accuracy: batchAccuracy } = this.gradientStep(xb, yb);
         if (!Number.isFinite(cost)) {
           throw new ConvlabError(
             fn,
@@ -386,9 +378,12 @@ class SequentialModel implements Model {
   /**
    * One training step's gradients for a batch: forward, the loss, backward (skipping the images'
    * gradient), leaving ∂J/∂W and ∂J/∂b in the parameters; the batch's mean cost and accuracy. Its arrays
-   * are the last step's, reused (stepBuffers.ts). fit's loop and its worker threads (fitThreads.ts) use it.
+   * are the last step's, reused (stepBuffers.ts).
    */
-  gradientStep(xb: Tensor, yb: Int32Array): { cost: number; accuracy: number } {
+  private gradientStep(xb: Tensor, yb: Int32Array): { cost: number; accuracy: number } {
+    // the layers will remember this batch, not the last forward pass: backward must not pair them up
+    // (also when a callback of fit's ran forward in between)
+    this.last = null;
     return reusingBuffers(this.stepBuffers, () => {
       const { cost, probabilities } = this.loss.forward(this.scores(xb), yb);
       if (Number.isFinite(cost)) this.backThroughScores(this.loss.backward(), false);

@@ -11,7 +11,9 @@
  *
  * This is safe only where nothing made during a step is still needed after the next step starts: in
  * `fit`, the layers' remembered activations and the parameters' gradients are replaced every step, and
- * the optimizer (which keeps its own state) runs outside. Users never see these arrays.
+ * the optimizer (which keeps its own state) runs outside. What a user can hold of them is a parameter's
+ * `grad`, which the next training step overwrites in place (optimizers.ts says so); everything fit and
+ * predict return is new.
  */
 import type { DType, FloatArray } from './tensor';
 
@@ -35,6 +37,7 @@ export class StepBuffers {
 }
 
 let active: StepBuffers | null = null;
+let releaseQueued = false;
 
 /** The buffers of the step that is running, if any (tensor.ts's allocate functions ask). */
 export function activeStepBuffers(): StepBuffers | null {
@@ -51,9 +54,14 @@ export function reusingBuffers<T>(buffers: StepBuffers, body: () => T): T {
   const before = active;
   active = buffers;
   buffers.restart();
-  queueMicrotask(() => {
-    if (active === buffers) active = null;
-  });
+  if (!releaseQueued) {
+    // one per cell, not one per step: a microtask waits for the cell's end, holding its closure
+    releaseQueued = true;
+    queueMicrotask(() => {
+      releaseQueued = false;
+      active = null;
+    });
+  }
   try {
     return body();
   } finally {

@@ -2,8 +2,8 @@
  * A team of worker threads that this thread hands rounds of work to, and waits for, synchronously.
  *
  * conv2d and model.fit are ordinary synchronous calls, as a notebook expects, so this thread cannot hear
- * a worker's messages while it works: everything goes through shared memory and Atomics instead. Two
- * users: the kernels' call lists (fast/threads.ts) and data-parallel training (fitThreads.ts).
+ * a worker's messages while it works: everything goes through shared memory and Atomics instead. Its
+ * user: the kernels' call lists (fast/threads.ts).
  *
  * The control words: this thread starts round r by storing r in ROUND (after COMMAND, what the round
  * is) and waking the workers; worker i stores r in DONE + i when it is done. A round is over when every
@@ -73,6 +73,9 @@ const TEAM = (() => {
 })();
 `;
 
+/** Every worker started, by the team's name, until the next team of that name starts. */
+const startedFor = new Map<string, Worker[]>();
+
 export interface Team {
   readonly workers: Worker[];
   readonly state: Int32Array;
@@ -96,7 +99,12 @@ export function startTeam(
   const control = new SharedArrayBuffer(4 * (DONE + size));
   const message = new SharedArrayBuffer(MESSAGE_BYTES);
   const state = new Int32Array(control);
+  // A team of this kind that an interrupt stopped halfway through starting (before its caller could keep
+  // it) would wait forever, a thread and its memory each: its caller has stopped any team it kept, so
+  // whatever was started for \`what\` before is ended here.
+  for (const worker of startedFor.get(what) ?? []) void worker.terminate();
   const workers: Worker[] = [];
+  startedFor.set(what, workers);
   try {
     for (let index = 0; index < size; index++) {
       const worker = new Worker(WORKER_PRELUDE + source, {
@@ -162,6 +170,10 @@ export function settle(team: Team): void {
  */
 export function runRound<T>(team: Team, command: number, meanwhile: () => T, fn: string, what: string): T {
   const { state } = team;
+  if (Atomics.load(state, ROUND) < 0) {
+    // a team that was being stopped when an interrupt came: no worker would ever answer
+    throw new ConvlabError(fn, `${what} was handed to worker threads that had been stopped`);
+  }
   settle(team);
   Atomics.store(state, ERROR, 0);
   Atomics.store(state, COMMAND, command);

@@ -44,26 +44,7 @@ let chosen: number | undefined;
  * setThreads(64) on 2 cores would start 63 workers for nothing.
  */
 export function threadCount(): number {
-  if (onThisThread) return 1;
   return Math.min(threadSetting(), Math.max(CORES, 4));
-}
-
-let onThisThread = false;
-
-/**
- * Runs `body` with every kernel call on this thread alone: data-parallel fit (fitThreads.ts) already
- * keeps the other cores busy with its own workers. A Jupyter interrupt skips \`finally\`, so a microtask,
- * which runs as soon as the cell's synchronous code has ended, lets go too.
- */
-export function kernelsOnThisThread<T>(body: () => T): T {
-  const before = onThisThread;
-  onThisThread = true;
-  queueMicrotask(() => (onThisThread = false));
-  try {
-    return body();
-  } finally {
-    onThisThread = before;
-  }
 }
 
 /** The cores Node reports, asked once: each call is a system call, and every kernel call asks. */
@@ -159,8 +140,10 @@ function workersFor(
 
 /** Stops the workers (the next large call starts them again). For tests. */
 export function stopWorkers(): void {
-  if (team) stopTeam(team);
+  // forgotten first: an interrupt in the middle of stopping must not leave a stopped team in use
+  const stopping = team;
   team = undefined;
+  if (stopping) stopTeam(stopping);
 }
 
 // ---------------------------------------------------------------------------------------------------
