@@ -5,12 +5,12 @@
  * a worker's messages while it works: everything goes through shared memory and Atomics instead. Its
  * user: the kernels' call lists (fast/threads.ts).
  *
- * The control words: this thread starts round r by storing r in ROUND (after COMMAND, what the round
- * is) and waking the workers; worker i stores r in DONE + i when it is done. A round is over when every
- * DONE word equals ROUND. Nothing else is kept: a Jupyter interrupt can stop this thread between any two
- * statements (tslab runs cells with vm's breakOnSigint, which skips even \`finally\`), and whatever the
- * words say then, the next `settle` (which wakes the workers again, in case the interrupt fell between
- * the store and the wake-up) waits for exactly the work that was handed out.
+ * The control words: this thread starts round r by storing r in ROUND and waking the workers; worker i
+ * stores r in DONE + i when it is done. A round is over when every DONE word equals ROUND. Nothing else
+ * is kept: a Jupyter interrupt can stop this thread between any two statements (tslab runs cells with
+ * vm's breakOnSigint, which skips even \`finally\`), and whatever the words say then, the next `settle`
+ * (which wakes the workers again, in case the interrupt fell between the store and the wake-up) waits
+ * for exactly the work that was handed out.
  *
  * Workers start on first use, stay warm between rounds, are unref'd so that they never keep Node alive,
  * and end with the process. Where workers cannot start (the grader's permission model forbids them),
@@ -19,7 +19,7 @@
 import { Worker } from 'worker_threads';
 import { ConvlabError } from './convlabError';
 
-const [ROUND, ERROR, READY, COMMAND, DONE] = [0, 1, 2, 3, 4];
+const [ROUND, ERROR, READY, DONE] = [0, 1, 2, 3];
 /** Bytes for a worker's error message. */
 const MESSAGE_BYTES = 1024;
 /** How long new workers may take to start before this thread gives up on them. */
@@ -34,13 +34,13 @@ const SPIN_MS = 1;
 const STALL_MS = 60_000;
 
 /**
- * The worker's side, prepended to each team's worker source: `TEAM.serve(work)` runs `work(command)`
+ * The worker's side, prepended to each team's worker source: `TEAM.serve(work)` runs `work()`
  * for every round until the team stops. It reads workerData.control, .message and .index.
  */
 const WORKER_PRELUDE = `
 const TEAM = (() => {
   const { workerData } = require('worker_threads');
-  const [ROUND, ERROR, READY, COMMAND, DONE] = [${[ROUND, ERROR, READY, COMMAND, DONE].join(', ')}];
+  const [ROUND, ERROR, READY, DONE] = [${[ROUND, ERROR, READY, DONE].join(', ')}];
   const state = new Int32Array(workerData.control);
   const message = new Uint8Array(workerData.message);
   const index = workerData.index;
@@ -58,7 +58,7 @@ const TEAM = (() => {
         round = Atomics.load(state, ROUND);
         if (round < 0) return;
         try {
-          work(Atomics.load(state, COMMAND));
+          work();
         } catch (error) {
           const text = new TextEncoder().encode(String((error && error.message) || error));
           message.fill(0);
@@ -164,11 +164,11 @@ export function settle(team: Team): void {
 }
 
 /**
- * Runs one round of `command` on every worker while `meanwhile` runs here, and returns its result once
+ * Runs one round on every worker while `meanwhile` runs here, and returns its result once
  * all are done (also when `meanwhile` throws: nothing else may touch what the workers write meanwhile).
  * A worker's error becomes a ConvlabError of `fn`'s, saying what failed.
  */
-export function runRound<T>(team: Team, command: number, meanwhile: () => T, fn: string, what: string): T {
+export function runRound<T>(team: Team, meanwhile: () => T, fn: string, what: string): T {
   const { state } = team;
   if (Atomics.load(state, ROUND) < 0) {
     // a team that was being stopped when an interrupt came: no worker would ever answer
@@ -176,7 +176,6 @@ export function runRound<T>(team: Team, command: number, meanwhile: () => T, fn:
   }
   settle(team);
   Atomics.store(state, ERROR, 0);
-  Atomics.store(state, COMMAND, command);
   Atomics.store(state, ROUND, Atomics.load(state, ROUND) + 1);
   Atomics.notify(state, ROUND);
   let result: T;
