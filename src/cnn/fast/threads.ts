@@ -220,7 +220,7 @@ export function runOnThreads(
     // this thread's share (in the first round), while the workers do theirs
     const mine = cursors[0] === 0 ? lists[0] : null;
     cursors[0] = 1;
-    runRound(t, 0, () => mine && run(mine), 'runOnThreads', 'a kernel');
+    runRound(t, () => mine && run(mine), 'runOnThreads', 'a kernel');
   }
   if (cursors[0] === 0) run(lists[0]);
 }
