@@ -19,7 +19,7 @@ import { storeFirst, TILE_ROWS } from './tiles';
  * walks the run, one broadcast x value per position and two weight vectors shared by the four.
  * The tile takes any 4 positions (its own corner each), so tiles run across output rows and images
  * without waste; past the last position, the tile repeats its first (the same values stored twice).
- * Computes the positions [first, first + count).
+ * Computes the positions [first, first + count); with the plan's `relu`, stores max(0, z).
  */
 @inline
 function convChannelsLast<T>(
@@ -39,8 +39,10 @@ function convChannelsLast<T>(
   const outH = p.outH;
   const outW = p.outW;
   const K = p.K;
+  const relu = p.relu != 0;
   const size = sizeof<T>();
   const lanes = 16 / <i32>size;
+  const zero = v128.splat<T>(0);
   const run = f * C; // values per window row
   const xRow = <usize>(Wp * C) * size; // from one image row to the next
   const wRow = <usize>p.kVectors * size;
@@ -106,6 +108,17 @@ function convChannelsLast<T>(
           wAt += wRow;
         }
         rowAt += xRow;
+      }
+      if (relu) {
+        // max, not pmax: a NaN stays NaN, as relu's (z + |z|)/2 does
+        c00 = v128.max<T>(c00, zero);
+        c01 = v128.max<T>(c01, zero);
+        c10 = v128.max<T>(c10, zero);
+        c11 = v128.max<T>(c11, zero);
+        c20 = v128.max<T>(c20, zero);
+        c21 = v128.max<T>(c21, zero);
+        c30 = v128.max<T>(c30, zero);
+        c31 = v128.max<T>(c31, zero);
       }
       const kept = min(K - k, 2 * lanes);
       const outAt = out + <usize>k * size;

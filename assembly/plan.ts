@@ -42,6 +42,11 @@ export class ConvPlan {
   ld: i32;
   /** Columns from one output row to the next in those matrices: Wp (planes) or outW (im2col). */
   pitch: i32;
+  /**
+   * 1: relu follows, fused. Forward stores max(0, z) (NaN stays NaN); backward takes ∂J/∂a and relu's
+   * output a, and uses ∂J/∂z = ∂J/∂a where a > 0, else 0, as it loads the gradient.
+   */
+  relu: i32;
 }
 
 /** A pooling (forward or backward) of a channels-last batch. */

@@ -184,10 +184,14 @@ for (const dtype of DTYPES) {
     });
 
     describe('directConv.ts', () => {
-      for (const K of [3, 5]) {
-        it(`convChannelsLast x=[2,6,7,3] f=3 K=${K} Kp=8, positions 3 to 32 (rows and images crossed, a partial tile)`, () => {
+      for (const [K, relu] of [
+        [3, 0],
+        [5, 0],
+        [5, 1],
+      ]) {
+        it(`convChannelsLast x=[2,6,7,3] f=3 K=${K} Kp=8${relu ? ' relu' : ''}, positions 3 to 32 (rows and images crossed, a partial tile)`, () => {
           const [batch, Hp, Wp, C, f, Kp, first, count] = [2, 6, 7, 3, 3, 8, 3, 30];
-          const plan = convPlan({ Hp, Wp, C, f, outH: Hp - f + 1, outW: Wp - f + 1, K, kVectors: Kp });
+          const plan = convPlan({ Hp, Wp, C, f, outH: Hp - f + 1, outW: Wp - f + 1, K, kVectors: Kp, relu });
           const [outH, outW] = [Hp - f + 1, Wp - f + 1];
           const xp = ints(batch * Hp * Wp * C, seed + 8);
           // weights (f, f, C, Kp) and bias (Kp): zeros past K
@@ -207,7 +211,7 @@ for (const dtype of DTYPES) {
                   }
                 }
               }
-              want[q * K + k] = sum;
+              want[q * K + k] = relu ? Math.max(sum, 0) : sum;
             }
           }
           const { at, read } = lay(dtype, { plan, xp, w, bias, out });
@@ -348,11 +352,16 @@ for (const dtype of DTYPES) {
       }
 
       // 10 positions in rows of 4 (the last one partial) from position 3; columns contiguous, or 6 apart
-      for (const pitch of [4, 6]) {
+      // with relu fused or not (the plan's relu: max(0, ·) on the way out, relu's slope on the way in)
+      for (const [pitch, relu] of [
+        [4, 0],
+        [6, 0],
+        [6, 1],
+      ]) {
         const [K, count, rowLength, first, ld, kPadded] = [3, 10, 4, 3, 19, 4];
-        const plan = convPlan({ K, outW: rowLength, pitch, ld, kPadded });
+        const plan = convPlan({ K, outW: rowLength, pitch, ld, kPadded, relu });
         const column = (q: number): number => Math.floor(q / rowLength) * pitch + (q % rowLength);
-        const name = `K=${K} positions ${first}–${first + count - 1} in rows of ${rowLength}, pitch ${pitch}, ld=${ld}`;
+        const name = `K=${K} positions ${first}–${first + count - 1} in rows of ${rowLength}, pitch ${pitch}, ld=${ld}${relu ? ', relu' : ''}`;
 
         it(`storeChannelsLast ${name}`, () => {
           const zT = ints(K * ld, seed + 19);
@@ -361,7 +370,10 @@ for (const dtype of DTYPES) {
           // out[(first + q)·K + k] = zT[k, column(q)] + bias[k]
           const want = [...out];
           for (let q = 0; q < count; q++) {
-            for (let k = 0; k < K; k++) want[(first + q) * K + k] = zT[k * ld + column(q)] + bias[k];
+            for (let k = 0; k < K; k++) {
+              const z = zT[k * ld + column(q)] + bias[k];
+              want[(first + q) * K + k] = relu ? Math.max(z, 0) : z;
+            }
           }
           const { at, read } = lay(dtype, { plan, zT, bias, out });
           kernels(dtype).storeChannelsLast(at.plan, at.zT, first, count, at.bias, at.out);
@@ -370,19 +382,23 @@ for (const dtype of DTYPES) {
 
         it(`loadChannelRows ${name} kPadded=${kPadded}`, () => {
           const dZ = ints((first + count) * K, seed + 21);
+          // relu's output: zeros (its slope there is 0, as at 0 exactly) and positive values
+          const a = ints((first + count) * K, seed + 23).map((v) => Math.max(v, 0));
           const dZT = filled(kPadded * ld, UNTOUCHED);
           const db = withTail(ints(K, seed + 22));
-          // dZT[k, column(q)] = dZ[(first + q)·K + k], zero elsewhere; db[k] += Σ of those
+          // dZT[k, column(q)] = dZ[(first + q)·K + k] (times [a > 0] with relu), zero elsewhere; db[k] += Σ of those
           const wantDZT = filled(kPadded * ld, 0);
           const wantDb = [...db];
           for (let q = 0; q < count; q++) {
             for (let k = 0; k < K; k++) {
-              wantDZT[k * ld + column(q)] = dZ[(first + q) * K + k];
-              wantDb[k] += dZ[(first + q) * K + k];
+              const i = (first + q) * K + k;
+              const v = relu ? dZ[i] * +(a[i] > 0) : dZ[i]; // as reluBackward: −0 where a negative value is cut
+              wantDZT[k * ld + column(q)] = v;
+              wantDb[k] += v;
             }
           }
-          const { at, read } = lay(dtype, { plan, dZ, dZT, db });
-          kernels(dtype).loadChannelRows(at.plan, at.dZ, first, count, at.dZT, at.db);
+          const { at, read } = lay(dtype, { plan, dZ, dZT, db, a });
+          kernels(dtype).loadChannelRows(at.plan, at.dZ, first, count, at.dZT, at.db, at.a);
           expect(read('dZT')).to.deep.equal(wantDZT);
           expect(read('db')).to.deep.equal(wantDb);
         });

@@ -4,6 +4,8 @@ import {
   buildLayer,
   buildLayers,
   conv2d,
+  conv2dBackward,
+  copy,
   dense,
   Layer,
   layers,
@@ -11,6 +13,7 @@ import {
   pool2d,
   randn,
   relu,
+  reluBackward,
   reshape,
   seededRandom,
   softmax,
@@ -237,18 +240,44 @@ describe('a layer is forward, backward, parameters (plus a name and output shape
     }
   });
 
-  it('activations are layers: conv2d with relu builds [conv2d, relu], and buildLayer chains them', () => {
-    const spec = layers.conv2d({ filters: 3, size: 3, activation: 'relu' });
-    const context = { name: 'CONV1', rng: seededRandom(4), dtype: 'float64' as const };
-    const [conv, activation] = buildLayers(spec, [5, 5, 2], context);
-    expect(buildLayers(spec, [5, 5, 2], context)).to.have.length(2);
-    expect(conv.parameters.map((p) => p.name)).to.deep.equal(['CONV1.W', 'CONV1.b']);
+  it('activations are layers: dense with relu builds [dense, relu], and buildLayer chains them', () => {
+    const spec = layers.dense({ units: 3, activation: 'relu' });
+    const context = { name: 'FC1', rng: seededRandom(4), dtype: 'float64' as const };
+    const [linear, activation] = buildLayers(spec, [5], context);
+    expect(buildLayers(spec, [5], context)).to.have.length(2);
+    expect(linear.parameters.map((p) => p.name)).to.deep.equal(['FC1.W', 'FC1.b']);
     expect(activation.parameters).to.deep.equal([]);
-    const x = randn([2, 5, 5, 2], 5, 1, 'float64');
-    const z = conv.forward(x);
-    expectClose(activation.forward(z), relu(z), { absolute: 0 });
+    const x = randn([2, 5], 5, 1, 'float64');
+    const z = linear.forward(x);
+    const zCopy = copy(z); // the owned relu overwrites z
+    expectClose(activation.forward(z), relu(zCopy), { absolute: 0 });
     expect(buildLayers(layers.conv2d({ filters: 3, size: 3 }), [5, 5, 2], context)).to.have.length(1);
     expect(buildLayers(layers.dense({ units: 3, activation: 'softmax' }), [4], context)).to.have.length(2);
+  });
+
+  it('conv2d with relu is one fused layer: the values of conv2d then relu, both ways, to the bit', () => {
+    const spec = layers.conv2d({ filters: 3, size: 3, pad: 1, activation: 'relu' });
+    for (const dtype of ['float32', 'float64'] as const) {
+      const context = { name: 'CONV1', rng: seededRandom(4), dtype };
+      const built = buildLayers(spec, [5, 5, 2], context);
+      expect(built).to.have.length(1);
+      const [W, b] = built[0].parameters;
+      expect([W.name, b.name]).to.deep.equal(['CONV1.W', 'CONV1.b']);
+      b.value.data.set([0.3, -0.2, 0.1]);
+      const x = randn([2, 5, 5, 2], 5, 1, dtype);
+      const z = conv2d(x, W.value, b.value, { pad: 1 });
+      const a = built[0].forward(x);
+      expect(Array.from(a.data)).to.deep.equal(Array.from(relu(z).data));
+      const dA = randn(a.shape, 6, 1, dtype);
+      const dX = built[0].backward(dA)!;
+      const want = conv2dBackward(reluBackward(dA, z), x, W.value, b.value, { pad: 1 });
+      expect(Array.from(dX.data)).to.deep.equal(Array.from(want.dX.data));
+      expect(Array.from(W.grad!.data)).to.deep.equal(Array.from(want.dW.data));
+      expect(Array.from(b.grad!.data)).to.deep.equal(Array.from(want.db.data));
+      // a first layer's backward: the weight gradients only
+      expect(built[0].backward(dA, false)).to.equal(null);
+      expect(Array.from(W.grad!.data)).to.deep.equal(Array.from(want.dW.data));
+    }
   });
 
   it('backward of the chain = the layers’ backward in reverse order', () => {

@@ -1,5 +1,6 @@
 import { relu, reluBackward, softmax, softmaxBackward } from './activations';
-import { conv2d, conv2dBackward, conv2dWeightGradients } from './conv2d';
+import { conv2d, conv2dBackward, ConvOptions, conv2dWeightGradients } from './conv2d';
+import { conv2dRelu, conv2dReluBackward } from './conv2dRelu';
 import { ConvlabError } from './convlabError';
 import { dense, denseBackward } from './dense';
 import { Initializer, initWeights } from './init';
@@ -54,11 +55,11 @@ function softmaxLayer(name: string, shape: number[], fn = 'layers.softmax'): Lay
 }
 
 /**
- * relu right after its own conv or dense layer (`activation: 'relu'`). Their output is a new array that
- * nothing else holds, so relu overwrites it instead of making another: writing fresh memory costs more
- * than relu's arithmetic (LeNet's first layer at batch 64: about 5 ms for a new 1.2 MB array on this
- * course's VM, 0.5 ms in place). It remembers a = relu(z): a > 0 exactly where z > 0, so reluBackward
- * gets the same slope from it.
+ * relu right after its own dense layer (`activation: 'relu'`). Its output is a new array that nothing
+ * else holds, so relu overwrites it instead of making another: writing fresh memory costs more than
+ * relu's arithmetic (on a conv layer's output, LeNet's first at batch 64: about 5 ms for a new 1.2 MB
+ * array on this course's VM, 0.5 ms in place). It remembers a = relu(z): a > 0 exactly where z > 0, so
+ * reluBackward gets the same slope from it. (A conv layer's relu goes further: fused, convReluLayer.)
  */
 function ownedReluLayer(name: string, shape: number[], fn: string): Layer {
   let a: Tensor | null = null;
@@ -111,6 +112,7 @@ function buildConv(config: Conv2dConfig, inputShape: number[], context: BuildCon
   const [W, b] = weightsAndBiases(config, [f, f, C, K], f * f * C, f * f * K, context);
   const options = { stride, pad };
   const outputShape = [g.outHeight, g.outWidth, K];
+  if (config.activation === 'relu') return [convReluLayer(context.name, outputShape, [W, b], options)];
   let x: Tensor | null = null;
   const conv: Layer = {
     name: context.name,
@@ -133,6 +135,38 @@ function buildConv(config: Conv2dConfig, inputShape: number[], context: BuildCon
     },
   };
   return [conv, ...activationLayers(config.activation ?? 'linear', context.name, outputShape, fn)];
+}
+
+/**
+ * A conv layer with its relu, as one layer: the kernels apply relu as they store the output and its
+ * slope as they load the gradient (conv2dRelu.ts), where a relu layer of its own would make a pass over
+ * the whole activation, twice a step. The values are the same as conv2d then relu, to the bit.
+ */
+function convReluLayer(
+  name: string,
+  outputShape: number[],
+  [W, b]: Parameter[],
+  options: ConvOptions,
+): Layer {
+  const fn = 'layers.conv2d';
+  let x: Tensor | null = null;
+  let a: Tensor | null = null;
+  return {
+    name,
+    outputShape,
+    parameters: [W, b],
+    forward(input) {
+      x = input;
+      return (a = conv2dRelu(input, W.value, b.value, options));
+    },
+    backward(dA, inputGradient = true) {
+      const input = cached(fn, name, x);
+      const g = conv2dReluBackward(dA, cached(fn, name, a), input, W.value, b.value, options, inputGradient);
+      W.grad = g.dW;
+      b.grad = g.db;
+      return g.dX;
+    },
+  };
 }
 
 function buildPool(
@@ -208,8 +242,9 @@ function buildDense(config: DenseConfig, inputShape: number[], context: BuildCon
 
 /**
  * The layers a spec builds for inputs of `inputShape` (one example, no batch axis), in order: one, or two
- * when a conv2d or dense carries an activation (the activation is a layer of its own). Output shapes come
- * from `shape.ts`; initial weights from `context.rng`.
+ * when a conv2d or dense carries an activation (the activation is a layer of its own), except a conv2d's
+ * relu, which the conv's kernels apply (convReluLayer). Output shapes come from `shape.ts`; initial
+ * weights from `context.rng`.
  */
 export function buildLayers(spec: LayerSpec, inputShape: readonly number[], context: BuildContext): Layer[] {
   const shape = inputShape.slice();

@@ -56,21 +56,25 @@ export function prepareConv(
   return { x: x4, W: contiguous(W), b: bias, g, batched };
 }
 
-/** Checks that dZ has conv2d's output shape and returns it as a contiguous 4-D tensor. */
+/**
+ * Checks that dZ (or another tensor of conv2d's output shape, called `name` in errors) has conv2d's
+ * output shape and returns it as a contiguous 4-D tensor.
+ */
 export function prepareConvGradient(
   fn: string,
   dZ: Tensor,
   x: Tensor,
   W: Tensor,
   prepared: PreparedConv,
+  name = 'dZ',
 ): Tensor {
   const { batch, outChannels: K, outHeight, outWidth } = prepared.g;
-  checkTensor(fn, 'dZ', dZ, [x.dimension]);
+  checkTensor(fn, name, dZ, [x.dimension]);
   const expected = prepared.batched ? [batch, outHeight, outWidth, K] : [outHeight, outWidth, K];
   if (dZ.shape.some((d, i) => d !== expected[i])) {
     throw new ConvlabError(
       fn,
-      `dZ has shape ${shapeString(dZ.shape)} but conv2d's output has shape ${shapeString(expected)}`,
+      `${name} has shape ${shapeString(dZ.shape)} but conv2d's output has shape ${shapeString(expected)}`,
       { input: x.shape, filter: W.shape },
     );
   }

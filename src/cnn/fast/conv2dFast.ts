@@ -46,7 +46,10 @@ function windowOffsets(offsets: Int32Array, { f, C, Hp, Wp }: ConvPlanFields): v
   }
 }
 
-/** Z = conv2d(x, W) + bias as a contiguous (m, H', W', K) array in `dtype`. */
+/**
+ * Z = conv2d(x, W) + bias as a contiguous (m, H', W', K) array in `dtype`; with `relu`, max(0, Z), applied
+ * as the kernels store Z.
+ */
 export function conv2dFast(
   kernels: KernelSet,
   dtype: DType,
@@ -54,8 +57,9 @@ export function conv2dFast(
   W: Tensor,
   bias: FloatArray,
   g: ConvGeometry,
+  relu = false,
 ): FloatArray {
-  const plan = planConvForward(g, dtype);
+  const plan = planConvForward(g, dtype, relu);
   return plan.strategy === 'channelsLast'
     ? conv2dChannelsLast(kernels, dtype, x4, W, bias, plan)
     : conv2dPlanes(kernels, dtype, x4, W, bias, plan);
@@ -179,7 +183,8 @@ function conv2dChannelsLast(
  * The gradients of conv2dFast as contiguous arrays in `dtype`: dX (x's size), dW (f·f·C·K), db (K).
  * Without `inputGradient`, dX is null and its half of the work (the dCols product and col2im) is skipped.
  * As in the forward pass, 'planes' reads the windows straight from the planes (and adds dCols straight
- * back onto them), 'im2col' copies them with im2col and col2im.
+ * back onto them), 'im2col' copies them with im2col and col2im. Given `reluOutput` a (conv2dFast with
+ * relu), `dZ4` is ∂J/∂a, and the kernels take ∂J/∂z = ∂J/∂a where a > 0, else 0, as they load it.
  */
 export function conv2dBackwardFast(
   kernels: KernelSet,
@@ -189,8 +194,9 @@ export function conv2dBackwardFast(
   W: Tensor,
   g: ConvGeometry,
   inputGradient = true,
+  reluOutput: Tensor | null = null,
 ): { dX: FloatArray | null; dW: FloatArray; db: FloatArray } {
-  const plan = planConvBackward(g, dtype, inputGradient);
+  const plan = planConvBackward(g, dtype, inputGradient, reluOutput !== null);
   const p = plan.fields;
   const { batch, H, W: Wd, C, K, Hp, Wp, Kd, kdPadded, kPadded, kPair, ld, outH, outW } = p;
   const direct = plan.strategy === 'planes';
@@ -209,17 +215,18 @@ export function conv2dBackwardFast(
     kdPadded * K, // W as (Kd × K), zero rows below
     rows * outW * K, // dZ
     Math.ceil((kdPadded * 4) / kernels.size), // window offsets (int32), for the planes strategy
+    reluOutput ? rows * outW * K : 0, // relu's output a, whose sign masks dZ
     ...Array<number>(groupCount).fill(kdPadded * kPair), // each group's dW
     ...Array<number>(groupCount).fill(K), // each group's db
     ...Array<number>(T).fill(direct ? 0 : kdPadded * ld), // each thread's cols (im2col)
     ...Array<number>(T).fill(kPadded * ld), // each thread's dZᵀ of one block
     ...Array<number>(T).fill(inputGradient ? kdPadded * ld : 0), // each thread's dCols
   ]);
-  const [planAt, xAt, planesAt, dPlanesAt, wAt, dZAt, offsetsAt] = at;
-  const dWAt = at.slice(7, 7 + groupCount);
-  const dbAt = at.slice(7 + groupCount, 7 + 2 * groupCount);
+  const [planAt, xAt, planesAt, dPlanesAt, wAt, dZAt, offsetsAt, aAt] = at;
+  const dWAt = at.slice(8, 8 + groupCount);
+  const dbAt = at.slice(8 + groupCount, 8 + 2 * groupCount);
   const [colsAt, dZTAt, dColsAt] = [0, 1, 2].map((i) =>
-    at.slice(7 + 2 * groupCount + i * T, 7 + 2 * groupCount + (i + 1) * T),
+    at.slice(8 + 2 * groupCount + i * T, 8 + 2 * groupCount + (i + 1) * T),
   );
   const s = kernels.size;
   writePlan(heap, planAt, CONV_PLAN_FIELDS, p);
@@ -227,6 +234,7 @@ export function conv2dBackwardFast(
   kernels.toPaddedPlanes(planAt, xAt, planesAt);
   heap.fill(0, planesAt / s + planeCount, planesAt / s + planeCount + slack);
   copyIn(heap, dZAt / s, dZ4);
+  if (reluOutput) copyIn(heap, aAt / s, reluOutput);
   if (inputGradient) heap.fill(0, dPlanesAt / s, dPlanesAt / s + planeCount + slack);
   heap.fill(0, wAt / s, wAt / s + kdPadded * K);
   heap.set(W.data, wAt / s);
@@ -242,7 +250,7 @@ export function conv2dBackwardFast(
     const [firstGroup, groupsOfThread] = share(groupCount, t, T);
     for (let g = firstGroup; g < firstGroup + groupsOfThread; g++) {
       for (const { first, count } of plan.groups[g]) {
-        k.loadChannelRows(planAt, dZAt, first * outW, count * outW, dZTAt[t], dbAt[g]);
+        k.loadChannelRows(planAt, dZAt, first * outW, count * outW, dZTAt[t], dbAt[g], aAt);
         if (direct) {
           const n = Math.floor(first / outH);
           const columns = roundUp(count * Wp, 8);

@@ -36,6 +36,7 @@ export const CONV_PLAN_FIELDS = [
   'kVectors',
   'ld',
   'pitch',
+  'relu',
 ] as const;
 
 /** assembly/plan.ts's PoolPlan, field by field (int32 each). */
@@ -93,8 +94,8 @@ export interface PoolPlan {
   work: number;
 }
 
-/** The fields every conv plan shares; ld and pitch are the strategy's. */
-function convFields(g: ConvGeometry, dtype: DType, ld: number, pitch: number): ConvPlanFields {
+/** The fields every conv plan shares; ld and pitch are the strategy's; relu: fused after (1) or not (0). */
+function convFields(g: ConvGeometry, dtype: DType, ld: number, pitch: number, relu: boolean): ConvPlanFields {
   const { batch, inHeight: H, inWidth: W, inChannels: C, filterSize: f, outChannels: K, stride, pad } = g;
   const Kd = f * f * C;
   const lanes = dtype === 'float64' ? 2 : 4;
@@ -118,6 +119,7 @@ function convFields(g: ConvGeometry, dtype: DType, ld: number, pitch: number): C
     kVectors: roundUp(K, 2 * lanes), // channelsLast: two vectors of filters at a time
     ld,
     pitch,
+    relu: relu ? 1 : 0,
   };
 }
 
@@ -152,14 +154,14 @@ function blocksOf(first: number, count: number, rowsPerBlock: number): Rows[] {
   return blocks;
 }
 
-/** conv2d's plan. */
-export function planConvForward(g: ConvGeometry, dtype: DType): ConvForwardPlan {
+/** conv2d's plan; `relu`: max(0, ·) of the output, fused (conv2dRelu.ts). */
+export function planConvForward(g: ConvGeometry, dtype: DType, relu = false): ConvForwardPlan {
   const strategy = convStrategy(g, dtype, 'forward');
   const { batch, outHeight: outH, outWidth: outW, outChannels: K, filterSize: f, inChannels: C } = g;
   const work = batch * outH * outW * K * f * f * C;
   if (strategy === 'channelsLast') {
     const positions = batch * outH * outW;
-    return { strategy, fields: convFields(g, dtype, 0, 0), blocks: [], parts: positions, work };
+    return { strategy, fields: convFields(g, dtype, 0, 0, relu), blocks: [], parts: positions, work };
   }
   const { rowsPerBlock, ld, pitch } = blocking(g, strategy, roundUp(K, 4));
   // planes: blocks within one image (its planes hold every window of the block's rows); im2col: across
@@ -167,11 +169,19 @@ export function planConvForward(g: ConvGeometry, dtype: DType): ConvForwardPlan 
     strategy === 'planes'
       ? Array.from({ length: batch }, (_, n) => blocksOf(n * outH, outH, rowsPerBlock)).flat()
       : blocksOf(0, batch * outH, rowsPerBlock);
-  return { strategy, fields: convFields(g, dtype, ld, pitch), blocks, parts: blocks.length, work };
+  return { strategy, fields: convFields(g, dtype, ld, pitch, relu), blocks, parts: blocks.length, work };
 }
 
-/** conv2dBackward's plan; `inputGradient` false: dW and db only (half the work). */
-export function planConvBackward(g: ConvGeometry, dtype: DType, inputGradient = true): ConvBackwardPlan {
+/**
+ * conv2dBackward's plan; `inputGradient` false: dW and db only (half the work); `relu`: the gradient
+ * given is relu's ∂J/∂a, masked by relu's output as it is loaded (conv2dRelu.ts).
+ */
+export function planConvBackward(
+  g: ConvGeometry,
+  dtype: DType,
+  inputGradient = true,
+  relu = false,
+): ConvBackwardPlan {
   const strategy = convStrategy(g, dtype, 'backward') as ConvBackwardPlan['strategy'];
   const { batch, outHeight: outH, outWidth: outW, outChannels: K, filterSize: f, inChannels: C } = g;
   const kdPadded = roundUp(f * f * C, 4);
@@ -194,7 +204,7 @@ export function planConvBackward(g: ConvGeometry, dtype: DType, inputGradient = 
     return units.slice(first, first + count).flat();
   });
   const work = batch * outH * outW * K * f * f * C * (inputGradient ? 2 : 1);
-  return { strategy, fields: convFields(g, dtype, ld, pitch), groups, work };
+  return { strategy, fields: convFields(g, dtype, ld, pitch, relu), groups, work };
 }
 
 /**

@@ -79,7 +79,15 @@ export interface KernelSet {
     dX: Pointer,
     scratch: Pointer,
   ): void;
-  loadChannelRows(plan: Pointer, dZ: Pointer, first: number, count: number, dZT: Pointer, db: Pointer): void;
+  loadChannelRows(
+    plan: Pointer,
+    dZ: Pointer,
+    first: number,
+    count: number,
+    dZT: Pointer,
+    db: Pointer,
+    a: Pointer,
+  ): void;
 }
 
 interface Module {
