@@ -151,22 +151,28 @@ function loadChannelRows<T>(
   const relu = p.relu != 0;
   const size = sizeof<T>();
   memory.fill(dZT, 0, <usize>(kPadded * ld) * size);
-  let from = dZ + <usize>first * K * size;
-  let aAt = a + <usize>first * K * size; // read only with relu
-  for (let row = 0, q = 0; q < count; row++) {
-    const end = min(count, q + rowLength);
-    for (let column = row * pitch; q < end; q++, column++) {
-      for (let k = 0; k < K; k++) {
+  // one filter at a time: its sum stays in a register, added in the same order as position by position
+  // (the same bits), where a sum in memory cost a load and a store per value
+  const step = <usize>K * size;
+  for (let k = 0; k < K; k++) {
+    let from = dZ + <usize>(first * K + k) * size;
+    let aAt = a + <usize>(first * K + k) * size; // read only with relu
+    const rowAt = dZT + <usize>(k * ld) * size;
+    let sum = load<T>(db + <usize>k * size);
+    for (let row = 0, q = 0; q < count; row++) {
+      const end = min(count, q + rowLength);
+      for (let at = rowAt + <usize>(row * pitch) * size; q < end; q++, at += size) {
         let v = load<T>(from);
         // times 1 or 0, as reluBackward does: a select on floats compiles to a branch, which guesses
         // wrong about half the time on real activations (it made this loop 3× slower)
         if (relu) v *= <T>(load<T>(aAt) > 0);
-        store<T>(dZT + (<usize>k * ld + column) * size, v);
-        store<T>(db + <usize>k * size, load<T>(db + <usize>k * size) + v);
-        from += size;
-        aAt += size;
+        store<T>(at, v);
+        sum += v;
+        from += step;
+        aAt += step;
       }
     }
+    store<T>(db + <usize>k * size, sum);
   }
 }
 

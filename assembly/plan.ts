@@ -63,4 +63,10 @@ export class PoolPlan {
   outW: i32;
   /** 1: average pooling; 0: max. */
   average: i32;
+  /**
+   * 1: max pooling whose windows tile x exactly (stride = f, no rows or columns left over) and whose
+   * channels fill a vector: its backward pass writes every cell of dX (the gradient or 0), so dX needs no
+   * zeroing first. 0: it adds onto a zeroed dX.
+   */
+  tiled: i32;
 }

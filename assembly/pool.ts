@@ -65,7 +65,7 @@ function pool<T>(plan: usize, first: i32, count: i32, x: usize, out: usize): voi
 }
 
 /**
- * Gradient of pool into dX (zeroed by the caller), for the images [first, first + count): max sends each dA value to the first maximum of its
+ * Gradient of pool into dX (zeroed by the caller unless the plan says `tiled`), for the images [first, first + count): max sends each dA value to the first maximum of its
  * window (row by row), average spreads it evenly over the f·f cells; overlapping windows add up.
  * For max, a vector of channels finds its winning cells together (each as its offset (wR·W + wC)·C from
  * the window's corner, held in lanes of T, exact below 2²⁴, and parked in `scratch`, 16 bytes), then each
@@ -90,6 +90,7 @@ function poolBackward<T>(
   const outH = p.outH;
   const outW = p.outW;
   const average = p.average != 0;
+  const tiled = p.tiled != 0;
   const size = sizeof<T>();
   const lanes = 16 / <i32>size;
   const share = <T>1 / <T>(f * f);
@@ -119,6 +120,20 @@ function poolBackward<T>(
                 bestCell = v128.bitselect(v128.splat<T>(<T>((wR * W + wC) * C)), bestCell, better);
                 at += <usize>C * size;
               }
+            }
+            if (tiled) {
+              // every cell of the window: the gradient where it won, else 0 (lanes below `fresh` get
+              // the same values again)
+              const g = v128.load(grads + <usize>c * size);
+              for (let wR = 0; wR < f; wR++) {
+                for (let wC = 0; wC < f; wC++) {
+                  const cell = (wR * W + wC) * C;
+                  const won = v128.eq<T>(bestCell, v128.splat<T>(<T>cell));
+                  v128.store(dX + corner + <usize>(cell + c) * size, v128.and(g, won));
+                }
+              }
+              c += lanes;
+              continue;
             }
             v128.store(scratch, bestCell);
             for (let lane = fresh; lane < lanes; lane++) {

@@ -436,7 +436,18 @@ for (const dtype of DTYPES) {
 
           for (const average of [false, true]) {
             const name = `x=[${batch},${H},${W},${C}] f=${f} s=${stride} ${average ? 'average' : 'max'}, images 1– then 0`;
-            const plan = poolPlan({ batch, H, W, C, f, stride, outH, outW, average: average ? 1 : 0 });
+            const plan = poolPlan({
+              batch,
+              H,
+              W,
+              C,
+              f,
+              stride,
+              outH,
+              outW,
+              average: average ? 1 : 0,
+              tiled: 0,
+            });
 
             it(`pool ${name}`, () => {
               const x = ints(batch * H * W * C, seed + 23);
@@ -484,6 +495,37 @@ for (const dtype of DTYPES) {
           }
         }
       }
+
+      // tiled: 2×2 windows 2 apart cover x=[2,4,6,5] exactly; 5 channels are a vector and a partial one
+      it('poolBackward tiled (max, windows covering x once): writes every cell, over whatever was there', () => {
+        const [batch, H, W, C, f] = [2, 4, 6, 5, 2];
+        const [outH, outW] = [H / f, W / f];
+        const plan = poolPlan({ batch, H, W, C, f, stride: f, outH, outW, average: 0, tiled: 1 });
+        const x = ints(batch * H * W * C, seed + 26, 1); // most windows tie: the first maximum wins
+        const dA = ints(batch * outH * outW * C, seed + 27);
+        const dX = filled(batch * H * W * C, UNTOUCHED); // not zeroed: the kernel must write every cell
+        const want = filled(batch * H * W * C, 0);
+        for (let n = 0; n < batch; n++) {
+          for (let yR = 0; yR < outH; yR++) {
+            for (let yC = 0; yC < outW; yC++) {
+              for (let c = 0; c < C; c++) {
+                let [best, bestCell] = [-Infinity, -1];
+                for (let wR = 0; wR < f; wR++) {
+                  for (let wC = 0; wC < f; wC++) {
+                    const cell = ((n * H + yR * f + wR) * W + yC * f + wC) * C + c;
+                    if (x[cell] > best) [best, bestCell] = [x[cell], cell];
+                  }
+                }
+                want[bestCell] = dA[((n * outH + yR) * outW + yC) * C + c];
+              }
+            }
+          }
+        }
+        const { at, read } = lay(dtype, { plan, dA, x, dX, scratch: [0, 0, 0, 0] });
+        kernels(dtype).poolBackward(at.plan, 1, batch - 1, at.dA, at.x, at.dX, at.scratch);
+        kernels(dtype).poolBackward(at.plan, 0, 1, at.dA, at.x, at.dX, at.scratch);
+        expect(read('dX')).to.deep.equal(want);
+      });
     });
   });
 }

@@ -118,7 +118,7 @@ describe('strategies: what the plan picks', () => {
     expect(backward.fields).to.include({ kdPadded: 76, kPair: 8, pitch: 40 });
     expect(backward.fields.ld).to.equal(Math.ceil((Math.floor(2 ** 15 / (75 * 40)) * 40) / 8) * 8);
     expect(backward.groups.flat().reduce((sum, b) => sum + b.count, 0)).to.equal(3 * 40);
-    const pool = planPool(poolGeometry('pool2d', [2, 6, 6, 3], { size: 2, mode: 'avg' }));
+    const pool = planPool(poolGeometry('pool2d', [2, 6, 6, 3], { size: 2, mode: 'avg' }), 'float32');
     expect(pool.fields).to.deep.equal({
       batch: 2,
       H: 6,
@@ -129,7 +129,21 @@ describe('strategies: what the plan picks', () => {
       outH: 3,
       outW: 3,
       average: 1,
+      tiled: 0,
     });
+  });
+
+  it('max pooling is tiled (its backward writes every cell) only where its windows cover x once', () => {
+    const tiled = (x: number[], size: number, stride: number, dtype: DType, mode: 'max' | 'avg' = 'max') =>
+      planPool(poolGeometry('pool2d', x, { size, stride, mode }), dtype).fields.tiled;
+    expect(tiled([64, 28, 28, 6], 2, 2, 'float32')).to.equal(1); // LeNet's pool1
+    expect(tiled([64, 10, 10, 16], 2, 2, 'float32')).to.equal(1); // and pool2
+    expect(tiled([1, 6, 6, 2], 3, 3, 'float64')).to.equal(1); // a float64 vector is 2 channels
+    expect(tiled([64, 28, 28, 6], 2, 2, 'float32', 'avg')).to.equal(0);
+    expect(tiled([1, 28, 28, 6], 2, 1, 'float32')).to.equal(0); // windows overlap
+    expect(tiled([1, 27, 28, 6], 2, 2, 'float32')).to.equal(0); // a row left over
+    expect(tiled([1, 28, 27, 6], 2, 2, 'float32')).to.equal(0); // a column left over
+    expect(tiled([1, 28, 28, 3], 2, 2, 'float32')).to.equal(0); // fewer channels than a vector
   });
 });
 
@@ -223,15 +237,16 @@ describe('strategies: pooling against the reference loops, ties, −∞ and NaN'
       implementation === 'picked' ? body() : withStrategy(implementation, body);
     for (const dtype of DTYPES) {
       for (const layout of INPUT_LAYOUTS) {
-        for (const [C, size, stride, mode] of [
-          [5, 2, 2, 'max'], // a vector of channels and a partial one (float32), non-overlapping
-          [3, 3, 2, 'max'], // fewer channels than a vector, overlapping windows
-          [6, 3, 1, 'avg'],
+        for (const [C, size, stride, mode, H] of [
+          [5, 2, 2, 'max', 9], // a vector of channels and a partial one (float32), non-overlapping
+          [5, 2, 2, 'max', 8], // the same, windows covering x exactly: tiled (planPool)
+          [3, 3, 2, 'max', 9], // fewer channels than a vector, overlapping windows
+          [6, 3, 1, 'avg', 9],
         ] as const) {
           const options = { size, stride, mode };
           const specials = mode === 'max' && stride === size; // −∞ and NaN where windows do not overlap
-          it(`pool2d and pool2dBackward ${implementation}, C=${C} size ${size} stride ${stride} ${mode}${specials ? ' with −∞ and NaN' : ''}, ${dtype}, ${layout}`, () => {
-            const x = asLayout(poolInput([2, 9, 8, C], dtype, specials), layout);
+          it(`pool2d and pool2dBackward ${implementation}, x=[2,${H},8,${C}] size ${size} stride ${stride} ${mode}${specials ? ' with −∞ and NaN' : ''}, ${dtype}, ${layout}`, () => {
+            const x = asLayout(poolInput([2, H, 8, C], dtype, specials), layout);
             const a = under(() => pool2d(x, options));
             const wantA = pool2dReference(f64(x), options);
             const dA = asLayout(randn(a.shape, 12, 1, dtype), layout);

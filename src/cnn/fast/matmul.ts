@@ -65,15 +65,37 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   return fromData(c, [m, p]);
 }
 
-/** Copies matrix t (any view) into heap as a row-major (rows × cols) block, zeros beyond t's shape. */
+/**
+ * Copies matrix t (any view) into heap as a row-major (rows × cols) block, zeros beyond t's shape.
+ * Rows stored contiguously (a plain matrix) go in as block copies; a matrix stored transposed (what
+ * dense's backward pass hands over: Wᵀ, xᵀ) goes in by tiles, so that the columns it reads stay in
+ * cache; any other view, element by element.
+ */
 function pack(heap: FloatArray, to: number, t: Tensor, rows: number, cols: number): void {
   const [tRows, tCols] = t.shape;
   const [s0, s1] = t.stride;
-  heap.fill(0, to, to + rows * cols);
-  for (let i = 0; i < tRows; i++) {
-    let from = t.offset + i * s0;
-    const row = to + i * cols;
-    for (let j = 0; j < tCols; j++, from += s1) heap[row + j] = t.data[from];
+  const data = t.data;
+  // the padding: the columns past tCols of each row, and the rows past tRows
+  if (tCols < cols) for (let i = 0; i < tRows; i++) heap.fill(0, to + i * cols + tCols, to + (i + 1) * cols);
+  heap.fill(0, to + tRows * cols, to + rows * cols);
+  if (s1 === 1 || tCols === 1) {
+    for (let i = 0; i < tRows; i++) {
+      const from = t.offset + i * s0;
+      heap.set(data.subarray(from, from + tCols), to + i * cols);
+    }
+    return;
+  }
+  const TILE = 16;
+  for (let i0 = 0; i0 < tRows; i0 += TILE) {
+    const iEnd = Math.min(tRows, i0 + TILE);
+    for (let j0 = 0; j0 < tCols; j0 += TILE) {
+      const jEnd = Math.min(tCols, j0 + TILE);
+      for (let i = i0; i < iEnd; i++) {
+        let from = t.offset + i * s0 + j0 * s1;
+        const row = to + i * cols;
+        for (let j = j0; j < jEnd; j++, from += s1) heap[row + j] = data[from];
+      }
+    }
   }
 }
 

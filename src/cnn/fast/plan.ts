@@ -40,7 +40,18 @@ export const CONV_PLAN_FIELDS = [
 ] as const;
 
 /** assembly/plan.ts's PoolPlan, field by field (int32 each). */
-export const POOL_PLAN_FIELDS = ['batch', 'H', 'W', 'C', 'f', 'stride', 'outH', 'outW', 'average'] as const;
+export const POOL_PLAN_FIELDS = [
+  'batch',
+  'H',
+  'W',
+  'C',
+  'f',
+  'stride',
+  'outH',
+  'outW',
+  'average',
+  'tiled',
+] as const;
 
 export type ConvPlanFields = Record<(typeof CONV_PLAN_FIELDS)[number], number>;
 export type PoolPlanFields = Record<(typeof POOL_PLAN_FIELDS)[number], number>;
@@ -211,11 +222,32 @@ export function planConvBackward(
  * pool2d's and pool2dBackward's plan. The work in conv multiply-adds, for callLists: each window value
  * read costs about 2 of them (LeNet's pool1 and conv1 at batch 64 on one thread: 0.19 ms for 1.2 M
  * reads, 0.75 ms for 7.5 M multiply-adds, copies included), so LeNet's pooling stays on one thread.
+ * `tiled` (assembly/plan.ts): max pooling whose windows cover x exactly, once, with a vector of channels
+ * or more (the vector path; float32's holds cell offsets exactly below 2²⁴), as LeNet's both are.
  */
-export function planPool(g: PoolGeometry): PoolPlan {
+export function planPool(g: PoolGeometry, dtype: DType): PoolPlan {
   const { batch, inHeight: H, inWidth: W, channels: C, size: f, stride, outHeight: outH, outWidth: outW } = g;
+  const lanes = dtype === 'float64' ? 2 : 4;
+  const tiled =
+    g.mode === 'max' &&
+    stride === f &&
+    outH * f === H &&
+    outW * f === W &&
+    C >= lanes &&
+    (dtype === 'float64' || f * W * C < 1 << 24);
   return {
-    fields: { batch, H, W, C, f, stride, outH, outW, average: g.mode === 'avg' ? 1 : 0 },
+    fields: {
+      batch,
+      H,
+      W,
+      C,
+      f,
+      stride,
+      outH,
+      outW,
+      average: g.mode === 'avg' ? 1 : 0,
+      tiled: tiled ? 1 : 0,
+    },
     parts: batch,
     work: 2 * batch * outH * outW * C * f * f,
   };

@@ -12,7 +12,7 @@ import { callLists, copyIn, copyOut, KernelSet, runLists, workspace } from './wa
 
 /** pool2d of a 4-D x as a contiguous (m, H', W', C) array in `dtype`. */
 export function pool2dFast(kernels: KernelSet, dtype: DType, x4: Tensor, g: PoolGeometry): FloatArray {
-  const plan = planPool(g);
+  const plan = planPool(g, dtype);
   const { batch, H, W, C, outH, outW } = plan.fields;
   const outCount = batch * outH * outW * C;
   const { heap, at } = workspace(dtype, [
@@ -42,7 +42,7 @@ export function pool2dBackwardFast(
   x4: Tensor,
   g: PoolGeometry,
 ): FloatArray {
-  const plan = planPool(g);
+  const plan = planPool(g, dtype);
   const { batch, H, W, C, outH, outW } = plan.fields;
   const xCount = batch * H * W * C;
   const outCount = batch * outH * outW * C;
@@ -60,7 +60,7 @@ export function pool2dBackwardFast(
   writePlan(heap, planAt, POOL_PLAN_FIELDS, plan.fields);
   copyIn(heap, xAt / s, x4);
   copyIn(heap, dAAt / s, dA4);
-  heap.fill(0, dXAt / s, dXAt / s + xCount);
+  if (!plan.fields.tiled) heap.fill(0, dXAt / s, dXAt / s + xCount); // tiled: the kernel writes every cell
   // threads take runs of whole images (windows of one image may overlap; images never do)
   lists.forEach((k, t) => {
     const [first, count] = share(plan.parts, t, T);
