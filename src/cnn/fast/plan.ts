@@ -221,7 +221,7 @@ export function planConvBackward(
 /**
  * pool2d's and pool2dBackward's plan. The work in conv multiply-adds, for callLists: each window value
  * read costs about 2 of them (LeNet's pool1 and conv1 at batch 64 on one thread: 0.19 ms for 1.2 M
- * reads, 0.75 ms for 7.5 M multiply-adds, copies included), so LeNet's pooling stays on one thread.
+ * reads, 0.75 ms for 7.5 M multiply-adds, copies included).
  * `tiled` (assembly/plan.ts): max pooling whose windows cover x exactly, once, with a vector of channels
  * or more (the vector path; float32's holds cell offsets exactly below 2²⁴), as LeNet's both are.
  */

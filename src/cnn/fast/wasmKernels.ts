@@ -230,12 +230,14 @@ export function roundUp(n: number, m: number): number {
 }
 
 /**
- * Multiply-adds per thread below which one more thread does not pay. Handing work to a worker and
- * waiting for it costs about 40 µs even for an empty list, more with the data cold in the other core's
- * cache: on this course's 2-core machine, LeNet's dense layer at batch 64 (3 M multiply-adds, 0.28 ms)
- * took 0.39 ms on two threads, its conv layers (7.5 M and 15 M) gained 20–35%.
+ * Multiply-adds per thread below which one more thread does not pay. Handing work to a worker that is
+ * still polling (threads.ts: for 1 ms after its last round) costs a few µs, one that sleeps 140–200 µs
+ * on this course's VM, and the data may be cold in the other core's cache. Measured in one process,
+ * alternating 1 and 2 threads, at LeNet's shapes (batch 64), as a training step calls them: dense FC3
+ * (3 M) 232 → 133 µs forward and 446 → 362 µs backward, max-pool 1 (0.6 M) 457 → 351 µs backward, pool 2
+ * (0.2 M) 136 → 104 µs, FC4 (0.65 M) 115 → 110 µs; so every one of them splits, down to this threshold.
  */
-const WORK_PER_THREAD = 1 << 21;
+const WORK_PER_THREAD = 1 << 17;
 let workPerThread = WORK_PER_THREAD;
 
 /**
