@@ -755,7 +755,29 @@ function printThreadsTable(results: Result[], peak: number, torchNotes: string[]
   );
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+/**
+ * The environment the notebook kernel starts with (kernels/convlab/kernel.json's `env`: glibc's malloc
+ * settings, which a process reads as it starts). The bench measures the library as a notebook runs it,
+ * so it runs itself again in that environment when started without it.
+ */
+function kernelEnvironment(): Record<string, string> {
+  const spec = JSON.parse(readFileSync(join(__dirname, '..', 'kernels', 'convlab', 'kernel.json'), 'utf8'));
+  return spec.env ?? {};
+}
+
+const missing = Object.entries(kernelEnvironment()).filter(([name, value]) => process.env[name] !== value);
+if (missing.length > 0) {
+  process.stderr.write(
+    `convlab bench: running again with the kernel's ${missing.map(([n, v]) => `${n}=${v}`).join(' ')}\n`,
+  );
+  const again = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+    env: { ...process.env, ...Object.fromEntries(missing) },
+  });
+  process.exit(again.status ?? 1);
+} else {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

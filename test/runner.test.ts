@@ -42,6 +42,7 @@ describe('convlab run (real Jupyter server and kernel)', function () {
       'const n: number = 6 * 7;',
       'console.log(n)',
       'console.log(process.cwd())',
+      'console.log(process.env.MALLOC_TOP_PAD_)',
     ]);
     const before = fs.readFileSync(notebook, 'utf8');
     const result = await runCli(['run', notebook, '--out', path.join(dir, 'out')], { mark });
@@ -49,12 +50,14 @@ describe('convlab run (real Jupyter server and kernel)', function () {
     expect(result.code, result.stderr).to.equal(0);
     expect(fs.readFileSync(notebook, 'utf8'), 'source untouched').to.equal(before);
     const cells = readOutputs(path.join(dir, 'out', 'ok.ipynb')) as CodeCell[];
-    expect(cells.map((cell) => cell.execution_count)).to.deep.equal([1, 2, 3]);
+    expect(cells.map((cell) => cell.execution_count)).to.deep.equal([1, 2, 3, 4]);
     expect(cells[1].outputs).to.deep.equal([{ output_type: 'stream', name: 'stdout', text: '42\n' }]);
     // The kernel's working folder is the notebook's, so relative paths in notebooks resolve.
     expect(cells[2].outputs).to.deep.equal([
       { output_type: 'stream', name: 'stdout', text: `${fs.realpathSync(dir)}\n` },
     ]);
+    // kernel.json's env reaches the kernel: glibc keeps freed memory for the next big array
+    expect(cells[3].outputs).to.deep.equal([{ output_type: 'stream', name: 'stdout', text: '67108864\n' }]);
   });
 
   it('--inplace writes the outputs into the source notebook', async () => {
