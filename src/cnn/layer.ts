@@ -24,7 +24,7 @@ export interface Layer {
 }
 
 /**
- * Layers one after another as one layer (a conv2d and its relu make one row of the summary):
+ * Layers one after another as one layer (a dense layer and its relu make one row of the summary):
  * forward in order, backward in reverse order.
  */
 export function chain(name: string, parts: readonly Layer[]): Layer {

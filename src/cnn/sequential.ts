@@ -158,7 +158,7 @@ function endsInSoftmax(spec: LayerSpec): boolean {
 }
 
 class SequentialModel implements Model {
-  /** One per spec, as the summary lists them (a conv2d with relu is one layer: the two chained). */
+  /** One per spec, as the summary lists them (a dense with relu is one layer: the two chained). */
   readonly layers: Layer[];
   readonly outputShape: number[];
   /** The layers one by one up to the scores: all of them unless the model ends in softmax. */
