@@ -110,7 +110,7 @@ function convChannelsLast<T>(
         rowAt += xRow;
       }
       if (relu) {
-        // max, not pmax: a NaN stays NaN, as relu's (z + |z|)/2 does
+        // max, not pmax: a NaN stays NaN, as in relu (activations.ts)
         c00 = v128.max<T>(c00, zero);
         c01 = v128.max<T>(c01, zero);
         c10 = v128.max<T>(c10, zero);

@@ -65,8 +65,9 @@ function pool<T>(plan: usize, first: i32, count: i32, x: usize, out: usize): voi
 }
 
 /**
- * Gradient of pool into dX (zeroed by the caller unless the plan says `tiled`), for the images [first, first + count): max sends each dA value to the first maximum of its
- * window (row by row), average spreads it evenly over the f·f cells; overlapping windows add up.
+ * Gradient of pool into dX, for the images [first, first + count): max sends each dA value to the first
+ * maximum of its window (row by row), average spreads it evenly over the f·f cells; overlapping windows
+ * add up. dX must be zeroed by the caller, unless the plan says `tiled` (then every cell is written).
  * For max, a vector of channels finds its winning cells together (each as its offset (wR·W + wC)·C from
  * the window's corner, held in lanes of T, exact below 2²⁴, and parked in `scratch`, 16 bytes), then each
  * lane adds its gradient to its own cell.
@@ -124,7 +125,8 @@ function poolBackward<T>(
             if (tiled) {
               // every cell of the window: the gradient where it won, else 0 (lanes below `fresh` get
               // the same values again)
-              const g = v128.load(grads + <usize>c * size);
+              // + 0 as the reference's 0 + dA does: a −0 gradient lands as +0
+              const g = v128.add<T>(v128.load(grads + <usize>c * size), v128.splat<T>(0));
               for (let wR = 0; wR < f; wR++) {
                 for (let wC = 0; wC < f; wC++) {
                   const cell = (wR * W + wC) * C;

@@ -132,4 +132,13 @@ describe('conv2dRelu: the values of conv2d then relu, to the bit', () => {
     );
     expect(() => conv2dRelu(x, randn([3, 3, 2, 2], 4))).to.throw(/^conv2dRelu: /);
   });
+
+  it('refuses an a of another dtype than x: rounding it could change the mask', () => {
+    const [x, w] = [randn([2, 6, 6, 1], 1), randn([3, 3, 1, 2], 2)];
+    const a = conv2dRelu(x, w);
+    const a64 = fromData(Float64Array.from(a.data), a.shape);
+    expect(() => conv2dReluBackward(a, a64, x, w)).to.throw(
+      "conv2dReluBackward: a is float64 but x is float32 (a is conv2dRelu's output for x)",
+    );
+  });
 });

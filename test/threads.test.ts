@@ -232,7 +232,10 @@ describe('threads: the setting', () => {
   it('a small call stays on one thread: waking a worker would cost more than it saves', () => {
     cl.setThreads(2);
     const before = workerRounds();
-    cl.conv2d(randomTensor([1, 28, 28, 1], 'float32', 1), randomTensor([5, 5, 1, 6], 'float32', 2));
+    // one 14×14 image, 6 filters 5×5 (pad 2): 29,400 multiply-adds, well below a thread's share
+    cl.conv2d(randomTensor([1, 14, 14, 1], 'float32', 1), randomTensor([5, 5, 1, 6], 'float32', 2), null, {
+      pad: 2,
+    });
     cl.setThreads(1);
     expect(workerRounds()).to.equal(before);
   });

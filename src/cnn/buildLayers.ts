@@ -57,9 +57,9 @@ function softmaxLayer(name: string, shape: number[], fn = 'layers.softmax'): Lay
 /**
  * relu right after its own dense layer (`activation: 'relu'`). Its output is a new array that nothing
  * else holds, so relu overwrites it instead of making another: writing fresh memory costs more than
- * relu's arithmetic (on a conv layer's output, LeNet's first at batch 64: about 5 ms for a new 1.2 MB
- * array on this course's VM, 0.5 ms in place). It remembers a = relu(z): a > 0 exactly where z > 0, so
- * reluBackward gets the same slope from it. (A conv layer's relu goes further: fused, convReluLayer.)
+ * relu's arithmetic (the system maps and zeroes each new page on first touch, about 21 µs a 4 KiB page on
+ * this course's VM). It remembers a = relu(z): a > 0 exactly where z > 0, so reluBackward gets the same
+ * slope from it. (A conv layer's relu goes further: fused, convReluLayer.)
  */
 function ownedReluLayer(name: string, shape: number[], fn: string): Layer {
   let a: Tensor | null = null;

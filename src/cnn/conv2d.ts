@@ -3,12 +3,18 @@
  * values come from the SIMD kernels (fast/conv2dFast.ts). The loops that say what those values are, line
  * by line, are the teaching reference in reference/conv2dReference.ts: read that one first.
  */
-import ndarray from 'ndarray';
-import { ConvGradients, ConvOptions, prepareConv, prepareConvGradient } from './conv2dArguments';
+import {
+  ConvGradients,
+  convGradientTensors,
+  ConvOptions,
+  convOutput,
+  prepareConv,
+  prepareConvGradient,
+} from './conv2dArguments';
 import { conv2dBackwardFast, conv2dFast } from './fast/conv2dFast';
 import { kernelsFor } from './fast/wasmKernels';
 import { conv2dBackwardReference, conv2dReference } from './reference/conv2dReference';
-import { dtypeOf, FloatArray, fromData, Tensor } from './tensor';
+import { dtypeOf, Tensor } from './tensor';
 
 export type { ConvGradients, ConvOptions } from './conv2dArguments';
 export { conv2dBackwardReference, conv2dReference } from './reference/conv2dReference';
@@ -19,13 +25,12 @@ export { conv2dBackwardReference, conv2dReference } from './reference/conv2dRefe
  * Z[b,h,w,k] = bias[k] + Σ_{i,j,c} x_padded[b, h·s + i, w·s + j, c] · W[i,j,c,k]. Keeps x's dtype.
  */
 export function conv2d(x: Tensor, W: Tensor, b?: Tensor | null, options: ConvOptions = {}): Tensor {
-  const { x: x4, W: w, b: bias, g, batched } = prepareConv('conv2d', x, W, b, options);
+  const prepared = prepareConv('conv2d', x, W, b, options);
   const dtype = dtypeOf(x);
   const kernels = kernelsFor(dtype);
   if (!kernels) return conv2dReference(x, W, b, options);
-  const z = conv2dFast(kernels, dtype, x4, w, bias, g);
-  const { batch, outHeight, outWidth, outChannels: K } = g;
-  return batched ? ndarray(z, [batch, outHeight, outWidth, K]) : ndarray(z, [outHeight, outWidth, K]);
+  const { x: x4, W: w, b: bias, g } = prepared;
+  return convOutput(conv2dFast(kernels, dtype, x4, w, bias, g), prepared);
 }
 
 /**
@@ -45,12 +50,9 @@ export function conv2dBackward(
   const dtype = dtypeOf(x);
   const kernels = kernelsFor(dtype);
   if (!kernels) return conv2dBackwardReference(dZ, x, W, b, options);
-  const { dX, dW, db } = conv2dBackwardFast(kernels, dtype, dZ4, prepared.x, prepared.W, prepared.g);
-  return {
-    dX: fromData(dX as FloatArray, x.shape),
-    dW: fromData(dW, W.shape),
-    db: fromData(db, b ? b.shape : [prepared.g.outChannels]),
-  };
+  const gradients = conv2dBackwardFast(kernels, dtype, dZ4, prepared.x, prepared.W, prepared.g);
+  const { dX, dW, db } = convGradientTensors(gradients, x, W, b, prepared);
+  return { dX: dX as Tensor, dW, db };
 }
 
 /**
@@ -73,6 +75,7 @@ export function conv2dWeightGradients(
     const { dW, db } = conv2dBackwardReference(dZ, x, W, b, options);
     return { dW, db };
   }
-  const { dW, db } = conv2dBackwardFast(kernels, dtype, dZ4, prepared.x, prepared.W, prepared.g, false);
-  return { dW: fromData(dW, W.shape), db: fromData(db, b ? b.shape : [prepared.g.outChannels]) };
+  const gradients = conv2dBackwardFast(kernels, dtype, dZ4, prepared.x, prepared.W, prepared.g, false);
+  const { dW, db } = convGradientTensors(gradients, x, W, b, prepared);
+  return { dW, db };
 }

@@ -1,5 +1,6 @@
 import { convGeometry, ConvGeometry, Pad } from './shape';
-import { addBatchAxis, checkTensor, contiguous, FloatArray, shapeString, Tensor } from './tensor';
+import ndarray from 'ndarray';
+import { addBatchAxis, checkTensor, contiguous, FloatArray, fromData, shapeString, Tensor } from './tensor';
 import { ConvlabError } from './convlabError';
 
 export interface ConvOptions {
@@ -79,4 +80,25 @@ export function prepareConvGradient(
     );
   }
   return contiguous(prepared.batched ? dZ : addBatchAxis(dZ));
+}
+
+/** A fast kernel's output values as conv2d's output: (m,H',W',K), or (H',W',K) when x was one image. */
+export function convOutput(data: FloatArray, { g, batched }: PreparedConv): Tensor {
+  const { batch, outHeight, outWidth, outChannels: K } = g;
+  return batched ? ndarray(data, [batch, outHeight, outWidth, K]) : ndarray(data, [outHeight, outWidth, K]);
+}
+
+/** A fast kernel's gradients as tensors shaped like x, W and b (b's shape is (K) when there was none). */
+export function convGradientTensors(
+  { dX, dW, db }: { dX: FloatArray | null; dW: FloatArray; db: FloatArray },
+  x: Tensor,
+  W: Tensor,
+  b: Tensor | null | undefined,
+  { g }: PreparedConv,
+): { dX: Tensor | null; dW: Tensor; db: Tensor } {
+  return {
+    dX: dX ? fromData(dX, x.shape) : null,
+    dW: fromData(dW, W.shape),
+    db: fromData(db, b ? b.shape : [g.outChannels]),
+  };
 }

@@ -4,25 +4,32 @@
  * as they load the gradient. Written as two steps, relu and reluBackward are each a pass of JavaScript
  * over the whole activation on one core (LeNet's first layer at batch 64: 1.2 MB, about 0.9 ms a
  * training step on this course's VM); fused, they cost a comparison inside kernels that run on every
- * core. The values are those of the two steps: relu(conv2d(...)) and conv2dBackward(reluBackward(...)).
+ * core. The values are those of the two steps, relu(conv2d(...)) and conv2dBackward(reluBackward(...)),
+ * to the bit, but where z = −∞ or is above half the largest float: there the kernels' max(0, z) gives 0 and
+ * z, as PyTorch's relu does, where relu's branchless (z + |z|)/2 gives NaN and ∞ (activations.ts).
  */
-import ndarray from 'ndarray';
 import { relu, reluBackward } from './activations';
 import { conv2d, conv2dBackward, conv2dWeightGradients } from './conv2d';
-import { ConvOptions, prepareConv, prepareConvGradient } from './conv2dArguments';
+import {
+  convGradientTensors,
+  ConvOptions,
+  convOutput,
+  prepareConv,
+  prepareConvGradient,
+} from './conv2dArguments';
+import { ConvlabError } from './convlabError';
 import { conv2dBackwardFast, conv2dFast } from './fast/conv2dFast';
 import { kernelsFor } from './fast/wasmKernels';
-import { dtypeOf, FloatArray, fromData, Tensor } from './tensor';
+import { dtypeOf, Tensor } from './tensor';
 
 /** a = relu(conv2d(x, W, b, options)), with conv2d's shapes and checks. */
 export function conv2dRelu(x: Tensor, W: Tensor, b?: Tensor | null, options: ConvOptions = {}): Tensor {
-  const { x: x4, W: w, b: bias, g, batched } = prepareConv('conv2dRelu', x, W, b, options);
+  const prepared = prepareConv('conv2dRelu', x, W, b, options);
   const dtype = dtypeOf(x);
   const kernels = kernelsFor(dtype);
   if (!kernels) return relu(conv2d(x, W, b, options));
-  const a = conv2dFast(kernels, dtype, x4, w, bias, g, true);
-  const { batch, outHeight, outWidth, outChannels: K } = g;
-  return batched ? ndarray(a, [batch, outHeight, outWidth, K]) : ndarray(a, [outHeight, outWidth, K]);
+  const { x: x4, W: w, b: bias, g } = prepared;
+  return convOutput(conv2dFast(kernels, dtype, x4, w, bias, g, true), prepared);
 }
 
 /**
@@ -44,25 +51,17 @@ export function conv2dReluBackward(
   const dA4 = prepareConvGradient(fn, dA, x, W, prepared, 'dA');
   const a4 = prepareConvGradient(fn, a, x, W, prepared, 'a');
   const dtype = dtypeOf(x);
+  if (dtypeOf(a) !== dtype) {
+    // rounded to x's dtype, a tiny positive value would become 0 and change the mask
+    throw new ConvlabError(fn, `a is ${dtypeOf(a)} but x is ${dtype} (a is conv2dRelu's output for x)`);
+  }
   const kernels = kernelsFor(dtype);
   if (!kernels) {
     const dZ = reluBackward(dA, a);
     if (inputGradient) return conv2dBackward(dZ, x, W, b, options);
     return { dX: null, ...conv2dWeightGradients(dZ, x, W, b, options) };
   }
-  const { dX, dW, db } = conv2dBackwardFast(
-    kernels,
-    dtype,
-    dA4,
-    prepared.x,
-    prepared.W,
-    prepared.g,
-    inputGradient,
-    a4,
-  );
-  return {
-    dX: dX ? fromData(dX as FloatArray, x.shape) : null,
-    dW: fromData(dW, W.shape),
-    db: fromData(db, b ? b.shape : [prepared.g.outChannels]),
-  };
+  const { x: x4, W: w, g } = prepared;
+  const gradients = conv2dBackwardFast(kernels, dtype, dA4, x4, w, g, inputGradient, a4);
+  return convGradientTensors(gradients, x, W, b, prepared);
 }

@@ -231,7 +231,7 @@ export function roundUp(n: number, m: number): number {
 
 /**
  * Multiply-adds per thread below which one more thread does not pay. Handing work to a worker that is
- * still polling (threads.ts: for 1 ms after its last round) costs a few µs, one that sleeps 140–200 µs
+ * still polling (workerTeam.ts's SPIN_MS: for 1 ms after its last round) costs a few µs, one that sleeps 140–200 µs
  * on this course's VM, and the data may be cold in the other core's cache. Measured in one process,
  * alternating 1 and 2 threads, at LeNet's shapes (batch 64), as a training step calls them: dense FC3
  * (3 M) 232 → 133 µs forward and 446 → 362 µs backward, max-pool 1 (0.6 M) 457 → 351 µs backward, pool 2

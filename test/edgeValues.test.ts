@@ -1,6 +1,6 @@
 /**
- * An independent review of the fused conv + relu (conv2dRelu.ts), the tiled max-pool backward pass
- * (PoolPlan.tiled) and the lower thread threshold: the edge cases the other suites do not feed them.
+ * Edge values through the fused conv + relu (conv2dRelu.ts) and the tiled max-pool backward pass
+ * (PoolPlan.tiled), the cases the other suites do not feed them (first written by an independent review):
  * conv2dReluBackward against conv2dBackward(reluBackward(...)) with NaN, ±∞ and −0 among the gradients,
  * NaN and ∞ among the inputs, 3-D inputs, strides, padding and views, on 1 and 3 threads; the tiled
  * pool backward against the reference with ties, −∞ windows, NaN, float64 and channel counts around
@@ -56,7 +56,7 @@ function onThreads(threads: number, body: () => void): void {
   }
 }
 
-describe('review: conv2dReluBackward with NaN, ±∞ and −0, to the bit of the two steps', () => {
+describe('edge values: conv2dReluBackward with NaN, ±∞ and −0, to the bit of the two steps', () => {
   const CASES = [
     { x: [2, 7, 9, 3], w: [3, 3, 3, 8], stride: 1, pad: 1 },
     { x: [7, 9, 3], w: [3, 3, 3, 8], stride: 1, pad: 2 }, // one example, no batch axis
@@ -113,7 +113,7 @@ describe('review: conv2dReluBackward with NaN, ±∞ and −0, to the bit of the
   });
 });
 
-describe('review: max-pool backward, tiled (every dX cell written, no zeroing) = the reference', () => {
+describe('edge values: max-pool backward, tiled (every dX cell written, no zeroing) = the reference', () => {
   // C around the vector width (4 lanes of float32, 2 of float64); H and W tiled exactly by f
   const SHAPES = [
     [3, 4, 6, 1],
@@ -153,7 +153,8 @@ describe('review: max-pool backward, tiled (every dX cell written, no zeroing) =
                 x.data[shape[2] * C + c] = x.data[(shape[2] + 1) * C + c] = -Infinity;
             const options = { size: f, stride: f };
             const dA = randn(pool2dReference(x, options).shape, 12, 1, dtype);
-            [NaN, Infinity, -Infinity].forEach((v, i) => (dA.data[(i * 3 + 1) % dA.size] = v));
+            // −0 too: the reference adds it onto 0, which gives +0
+            [NaN, Infinity, -Infinity, -0, -0].forEach((v, i) => (dA.data[(i * 3 + 1) % dA.size] = v));
             onThreads(threads, () => {
               // leave NaN all over the workspace: a larger average-pool backward pass first
               const junk = randn([shape[0] + 2, shape[1] * 2, shape[2] * 2, C], 13, 1, dtype);
@@ -171,7 +172,7 @@ describe('review: max-pool backward, tiled (every dX cell written, no zeroing) =
   }
 });
 
-describe('review: LeNet layer by layer, as notebook 13 runs it', () => {
+describe('edge values: LeNet layer by layer, as notebook 13 runs it', () => {
   it('layers[0] is conv + relu (28×28×6), layers[2](layers[1](·)) CONV2’s 10×10×16 maps; the same after a save and load', () => {
     const model = lenet5({ seed: 4 });
     const digit = randn([1, 28, 28, 1], 5);
