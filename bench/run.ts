@@ -3,7 +3,8 @@
  *
  *   lib        the library as a notebook calls it (SIMD WebAssembly kernels; W5/epoch through the model API),
  *              on one thread (setThreads(1))
- *   lib×2      the same on two threads (setThreads(2)): the second table compares the two
+ *   lib×2      the same on two threads (setThreads(2)), measured run by run alternating with lib; the
+ *              second table compares the two
  *   reference  the library's teaching loops (conv2dReference, pool2dReference, dense's loops)
  *   tfjs-cpu   @tensorflow/tfjs-backend-cpu (pure JavaScript)
  *   tfjs-wasm  @tensorflow/tfjs-backend-wasm, SIMD build from node_modules (XNNPACK), one thread
@@ -88,17 +89,38 @@ function measure(
   return { ms: median(times), runs: counts.runs };
 }
 
-/** Measures `run` with the library on one thread ('lib') and on two ('lib×2'). */
+/**
+ * Measures `run` with the library on one thread ('lib') and on two ('lib×2'), alternating: this machine's
+ * speed swings for seconds at a time, and lib/lib×2 means something only when both saw the same moments.
+ * After each switch one run is not timed, so that a timed run on two threads finds its worker awake, as
+ * in a training loop (a worker sleeps 1 ms after its last round: workerTeam.ts).
+ */
 function measureLib(
   run: () => void,
   counts = RUNS.fast,
 ): Record<'lib' | 'lib×2', { ms: number; runs: number }> {
+  const times: Record<1 | 2, number[]> = { 1: [], 2: [] };
+  const warmupStart = now();
+  for (let i = 0; i < counts.warmup || now() - warmupStart < WARMUP_MS; i++) {
+    for (const threads of [1, 2] as const) {
+      cl.setThreads(threads);
+      run();
+    }
+  }
+  for (let i = 0; i < counts.runs; i++) {
+    for (const threads of [1, 2] as const) {
+      cl.setThreads(threads);
+      run(); // after the switch, untimed
+      const start = now();
+      run();
+      times[threads].push(now() - start);
+    }
+  }
   cl.setThreads(1);
-  const one = measure('lib', run, counts);
-  cl.setThreads(2);
-  const two = measure('lib', run, counts);
-  cl.setThreads(1);
-  return { lib: one, 'lib×2': two };
+  return {
+    lib: { ms: median(times[1]), runs: counts.runs },
+    'lib×2': { ms: median(times[2]), runs: counts.runs },
+  };
 }
 
 /**
