@@ -140,7 +140,8 @@ function buildConv(config: Conv2dConfig, inputShape: number[], context: BuildCon
 /**
  * A conv layer with its relu, as one layer: the kernels apply relu as they store the output and its
  * slope as they load the gradient (conv2dRelu.ts), where a relu layer of its own would make a pass over
- * the whole activation, twice a step. The values are the same as conv2d then relu, to the bit.
+ * the whole activation, twice a step. The values are those of conv2d then relu, to the bit (but for
+ * z = −∞ and above half the largest float: conv2dRelu.ts).
  */
 function convReluLayer(
   name: string,
