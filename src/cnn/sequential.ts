@@ -1,3 +1,4 @@
+import { fitGroups } from './fitGroups';
 import { reusingBuffers, StepBuffers } from './stepBuffers';
 import { accuracy, checkLabels, crossEntropy, Labels } from './crossEntropy';
 import { backwardThrough, chain, Layer } from './layer';
@@ -334,6 +335,21 @@ class SequentialModel implements Model {
     const rng = seededRandom(seed);
     const parameters = this.parameters();
     const history: History = { epochs: [], batches: [] };
+    // batches larger than a group are computed in groups, on every core (fitGroups.ts)
+    const inGroups = fitGroups(
+      {
+        inputShape: this.inputShape,
+        dtype: this.dtype,
+        specs: this.specs,
+        parameters: () => parameters,
+        forwardWork: this.forwardWork(),
+      },
+      batchSize,
+    );
+    const gradients = (examples: number[]) => {
+      const { xb, yb } = pickExamples(data, labels, examples);
+      return this.gradientStep(xb, yb);
+    };
     // the layers will remember training batches, not the last forward pass: backward must not pair them up
     this.last = null;
     for (let epoch = 0; epoch < epochs; epoch++) {
@@ -343,8 +359,9 @@ class SequentialModel implements Model {
       let rightSum = 0;
       for (let batchIndex = 0; batchIndex < batchesPerEpoch; batchIndex++) {
         const picked = order.slice(batchIndex * batchSize, (batchIndex + 1) * batchSize);
-        const { xb, yb } = pickExamples(data, labels, picked);
-        const { cost, accuracy: batchAccuracy } = this.gradientStep(xb, yb);
+        const { cost, accuracy: batchAccuracy } = inGroups
+          ? inGroups(data, labels, picked, gradients)
+          : gradients(picked);
         if (!Number.isFinite(cost)) {
           throw new ConvlabError(
             fn,
@@ -378,9 +395,9 @@ class SequentialModel implements Model {
   /**
    * One training step's gradients for a batch: forward, the loss, backward (skipping the images'
    * gradient), leaving ∂J/∂W and ∂J/∂b in the parameters; the batch's mean cost and accuracy. Its arrays
-   * are the last step's, reused (stepBuffers.ts).
+   * are the last step's, reused (stepBuffers.ts). fit and its worker threads (fitGroups.ts) call it.
    */
-  private gradientStep(xb: Tensor, yb: Int32Array): { cost: number; accuracy: number } {
+  gradientStep(xb: Tensor, yb: Int32Array): { cost: number; accuracy: number } {
     // the layers will remember this batch, not the last forward pass: backward must not pair them up
     // (also when a callback of fit's ran forward in between)
     this.last = null;
@@ -393,6 +410,14 @@ class SequentialModel implements Model {
 
   parameters(): Parameter[] {
     return this.layers.flatMap((layer) => layer.parameters);
+  }
+
+  /** Forward multiply-adds per example, from the summary: a conv's weights meet every output position. */
+  private forwardWork(): number {
+    return this.summary().reduce((sum, row) => {
+      const positions = row.outputShape.length === 3 ? row.outputShape[0] * row.outputShape[1] : 1;
+      return sum + row.params * positions;
+    }, 0);
   }
 
   parameterCount(): number {

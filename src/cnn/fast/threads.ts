@@ -44,7 +44,33 @@ let chosen: number | undefined;
  * setThreads(64) on 2 cores would start 63 workers for nothing.
  */
 export function threadCount(): number {
+  if (onThisThread) return 1;
   return Math.min(threadSetting(), Math.max(CORES, 4));
+}
+
+let onThisThread = false;
+let releaseQueued = false;
+
+/**
+ * Runs `body` with every kernel call on this thread alone: model.fit's groups (fitGroups.ts) already
+ * keep the other cores busy with workers of their own. A Jupyter interrupt skips \`finally\`, so a
+ * microtask, which runs as soon as the cell's synchronous code has ended, lets go too (one per cell).
+ */
+export function kernelsOnThisThread<T>(body: () => T): T {
+  const before = onThisThread;
+  onThisThread = true;
+  if (!releaseQueued) {
+    releaseQueued = true;
+    queueMicrotask(() => {
+      releaseQueued = false;
+      onThisThread = false;
+    });
+  }
+  try {
+    return body();
+  } finally {
+    onThisThread = before;
+  }
 }
 
 /** The cores Node reports, asked once: each call is a system call, and every kernel call asks. */
