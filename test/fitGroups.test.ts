@@ -9,7 +9,7 @@ import { createHash } from 'crypto';
 import { expect } from 'chai';
 import { join } from 'path';
 import * as cl from '../src/index';
-import { fitWorkerSteps, GROUP_SIZE, stopFitWorkers } from '../src/cnn/fitGroups';
+import { fitTeamStarts, fitWorkerSteps, GROUP_SIZE, stopFitWorkers } from '../src/cnn/fitGroups';
 
 const data = cl.loadMnist({ train: 320, test: 0, seed: 1 });
 
@@ -251,5 +251,50 @@ describe('fitGroups: model.fit in groups of 32, on every core', function () {
       clearTimeout(killer);
       expect(JSON.parse(out.split('\n')[1])).to.deep.equal({ stopped: true, same: true });
     }
+  });
+});
+
+describe('fitGroups: the team across fits', function () {
+  this.timeout(120_000);
+  after(() => stopFitWorkers());
+
+  it('an epoch whose last batch is shorter, on 3 threads, keeps one team (it used to restart twice an epoch)', () => {
+    cl.setThreads(3);
+    try {
+      const model = cl.lenet5({ seed: 0 });
+      model.fit(data.trainX.hi(96), data.trainY.subarray(0, 96), {
+        epochs: 1,
+        batchSize: 96,
+        optimizer: cl.sgd({ learningRate: 0.01 }),
+      });
+      const before = fitTeamStarts();
+      // 232 = 2 × 96 + 40: batches of 3 groups, then one of 2 (a worker, one group)
+      model.fit(data.trainX.hi(232), data.trainY.subarray(0, 232), {
+        epochs: 3,
+        batchSize: 96,
+        optimizer: cl.sgd({ learningRate: 0.01 }),
+      });
+      expect(fitTeamStarts() - before).to.equal(0);
+    } finally {
+      cl.setThreads(1);
+    }
+  });
+
+  it('a batchSize far above the examples (the whole set as one batch) sizes the team by the examples', () => {
+    const fit = (threads: number) => {
+      cl.setThreads(threads);
+      try {
+        const model = cl.lenet5({ seed: 0 });
+        model.fit(data.trainX.hi(96), data.trainY.subarray(0, 96), {
+          epochs: 2,
+          batchSize: 1e9,
+          optimizer: cl.sgd({ learningRate: 0.01 }),
+        });
+        return hash(model);
+      } finally {
+        cl.setThreads(1);
+      }
+    };
+    expect(fit(2)).to.equal(fit(1));
   });
 });

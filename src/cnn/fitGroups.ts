@@ -16,9 +16,15 @@
  * within float rounding (test/fitGroups.test.ts says how close).
  *
  * The workers are a workerTeam.ts team (shared memory and Atomics: fit stays an ordinary synchronous
- * call, as a notebook expects). They start on the first fit that can use them, stay warm between fits,
- * never keep Node alive, and survive a Jupyter interrupt. Where workers cannot start (the grader's
- * permission model; CONVLAB_THREADS=1) the groups run one after another here, with the same bits.
+ * call, as a notebook expects). They start on the first fit that can use them, stay warm between fits
+ * (unless their buffers are large: releaseLargeFitWorkers), never keep Node alive, and survive a Jupyter
+ * interrupt; an error in a worker, or a worker that exits, becomes a ConvlabError of model.fit's, and
+ * the next fit starts new workers. Where workers cannot start (the grader's permission model;
+ * CONVLAB_THREADS=1) the groups run one after another here, with the same bits.
+ *
+ * The workers load the compiled library from dist/, also when the tests run the TypeScript sources: a
+ * dist/ older than the sources would compute the workers' groups with the older code (npm test builds
+ * first).
  */
 import { existsSync } from 'fs';
 import { join } from 'path';
@@ -27,7 +33,7 @@ import type { Labels } from './crossEntropy';
 import type { LayerSpec } from './layers';
 import type { Parameter } from './optimizers';
 import { DType, FloatArray, Tensor } from './tensor';
-import { runRound, settle, startTeam, stopTeam, Team } from './workerTeam';
+import { isStopped, runRound, settle, startTeam, stopTeam, Team } from './workerTeam';
 
 /** Examples per group (at most). */
 export const GROUP_SIZE = 32;
@@ -90,6 +96,7 @@ TEAM.serve(() => {
     [W, G, X] = [new F(weights, 0, P), new F(grads), new F(examples)];
     return;
   }
+  if (slots[0] === 0) return; // a team larger than this step needs
   let at = 0;
   for (const p of params) {
     p.value.data.set(W.subarray(at, at + p.value.size));
@@ -110,7 +117,7 @@ TEAM.serve(() => {
 });
 `;
 
-/** Bytes each worker's buffers hold at most; a fit that needs more starts a larger team. */
+/** What each worker's buffers hold at most; a fit that needs more of any starts a team with the larger of each. */
 interface Capacity {
   /** The weights (P values), and the gradients of `slots` groups. */
   weightBytes: number;
@@ -137,6 +144,12 @@ interface FitTeam extends Team {
 }
 
 let team: FitTeam | null | undefined; // undefined: none yet; null: workers cannot start here
+let teamsStarted = 0;
+
+/** How many times fit's team has been started since the process started (for tests). */
+export function fitTeamStarts(): number {
+  return teamsStarted;
+}
 
 /** The directory of the compiled library (dist/), which the workers load, also when tests run the sources. */
 function libraryPath(): string | undefined {
@@ -150,18 +163,33 @@ function workersFor(size: number, capacity: Capacity): FitTeam | null {
   const fits = (t: FitTeam) =>
     t.workers.length >= size &&
     (Object.keys(capacity) as (keyof Capacity)[]).every((key) => t.capacity[key] >= capacity[key]);
-  if (team && fits(team)) return team;
+  if (team && !isStopped(team) && fits(team)) return team;
+  // the larger of each, so that fits of two sizes in turn (one inside another's onBatch) share a team
+  if (team) {
+    for (const key of Object.keys(capacity) as (keyof Capacity)[]) {
+      capacity[key] = Math.max(capacity[key], team.capacity[key]);
+    }
+  }
   stopFitWorkers();
   const library = libraryPath();
   if (!library) return null;
-  const command = new SharedArrayBuffer(4);
-  const weights = new SharedArrayBuffer(capacity.weightBytes);
-  const text = new SharedArrayBuffer(4 + capacity.textBytes);
-  const make = (bytes: number) => Array.from({ length: size }, () => new SharedArrayBuffer(bytes));
-  const grads = make(capacity.slots * capacity.weightBytes);
-  const examples = make(capacity.exampleBytes);
-  const labels = make(4 * capacity.examples);
-  const info = make(8 * (1 + INFO * capacity.slots));
+  let buffers;
+  try {
+    const make = (bytes: number) => Array.from({ length: size }, () => new SharedArrayBuffer(bytes));
+    buffers = {
+      command: new SharedArrayBuffer(4),
+      weights: new SharedArrayBuffer(capacity.weightBytes),
+      text: new SharedArrayBuffer(4 + capacity.textBytes),
+      grads: make(capacity.slots * capacity.weightBytes),
+      examples: make(capacity.exampleBytes),
+      labels: make(4 * capacity.examples),
+      info: make(8 * (1 + INFO * capacity.slots)),
+    };
+  } catch {
+    return null; // more memory than this machine gives (a huge model or batch): the groups run here
+  }
+  const { command, weights, text, grads, examples, labels, info } = buffers;
+  teamsStarted++;
   const started = startTeam("fit's worker threads", WORKER_SOURCE, size, (i) => ({
     library,
     command,
@@ -193,6 +221,21 @@ export function stopFitWorkers(): void {
   const stopping = team;
   team = undefined;
   if (stopping) stopTeam(stopping);
+}
+
+/** Bytes of shared buffers above which fit's team is let go when its fit ends, not kept warm. */
+const KEEP_BYTES = 64 << 20;
+
+/**
+ * Called as a fit ends: a team whose buffers hold more than KEEP_BYTES (a large model, or a large batch:
+ * each worker keeps a gradient per group it takes) is stopped, so that its memory is given back; the
+ * next fit starts another (a few hundred ms). LeNet at batch 64 keeps 0.6 MB.
+ */
+export function releaseLargeFitWorkers(): void {
+  if (!team) return;
+  const { weightBytes, slots, exampleBytes, examples } = team.capacity;
+  const perWorker = slots * weightBytes + exampleBytes + 4 * examples;
+  if (weightBytes + team.workers.length * perWorker > KEEP_BYTES) stopFitWorkers();
 }
 
 let stepsOnWorkers = 0;
@@ -268,6 +311,7 @@ export function fitGroups(
   | ((data: Tensor, labels: Labels, picked: number[], own: GroupStep) => { cost: number; accuracy: number })
   | null {
   const groupSize = groupSizeFor(model.forwardWork);
+  // the largest batch this fit takes (its batchSize, or all the examples when there are fewer)
   if (batchSize <= groupSize) return null;
   const parameters = model.parameters();
   const P = parameters.reduce((n, p) => n + p.value.size, 0);
@@ -288,12 +332,15 @@ export function fitGroups(
     sum.start(groups);
     const parts = Array.from({ length: groups }, (_, g) => share(n, g, groups));
     const examplesOf = (g: number) => picked.slice(parts[g][0], parts[g][0] + parts[g][1]);
-    const threads = Math.min(threadCount(), groups);
+    // the team is sized for a full batch, so that an epoch's shorter last batch uses part of it
+    const fullGroups = Math.ceil(batchSize / groupSize);
+    const fitThreads = Math.min(threadCount(), fullGroups);
+    const threads = Math.min(fitThreads, groups);
     // the most groups any thread takes (share hands out ⌊G/T⌋ or ⌈G/T⌉)
-    const slots = Math.ceil(batchSize / groupSize / threads);
+    const slots = Math.ceil(fullGroups / fitThreads);
     const t =
       threads > 1
-        ? workersFor(threads - 1, {
+        ? workersFor(fitThreads - 1, {
             weightBytes: P * bytes,
             slots,
             examples: slots * groupSize,

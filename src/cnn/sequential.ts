@@ -1,4 +1,4 @@
-import { fitGroups } from './fitGroups';
+import { fitGroups, releaseLargeFitWorkers } from './fitGroups';
 import { reusingBuffers, StepBuffers } from './stepBuffers';
 import { accuracy, checkLabels, crossEntropy, Labels } from './crossEntropy';
 import { backwardThrough, chain, Layer } from './layer';
@@ -344,7 +344,7 @@ class SequentialModel implements Model {
         parameters: () => parameters,
         forwardWork: this.forwardWork(),
       },
-      batchSize,
+      Math.min(batchSize, m),
     );
     const gradients = (examples: number[]) => {
       const { xb, yb } = pickExamples(data, labels, examples);
@@ -389,6 +389,7 @@ class SequentialModel implements Model {
       history.epochs.push(record);
       options.onEpoch?.(record, history);
     }
+    releaseLargeFitWorkers();
     return history;
   }
 

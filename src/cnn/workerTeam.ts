@@ -20,6 +20,8 @@ import { Worker } from 'worker_threads';
 import { ConvlabError } from './convlabError';
 
 const [ROUND, ERROR, READY, DONE] = [0, 1, 2, 3];
+/** ERROR's value when a worker has exited: its round is over, and the team can take no more. */
+const EXITED = 2;
 /** Bytes for a worker's error message. */
 const MESSAGE_BYTES = 1024;
 /** How long new workers may take to start before this thread gives up on them. */
@@ -44,13 +46,26 @@ const TEAM = (() => {
   const state = new Int32Array(workerData.control);
   const message = new Uint8Array(workerData.message);
   const index = workerData.index;
+  const report = (text, code) => {
+    const bytes = new TextEncoder().encode(text);
+    message.fill(0);
+    message.set(bytes.subarray(0, message.length - 1));
+    Atomics.store(state, ERROR, code);
+  };
+  let round = 0;
+  // a worker that ends (process.exit in a layer, say) would otherwise leave this thread waiting forever
+  process.on('exit', () => {
+    if (Atomics.load(state, ROUND) < 0) return; // the team is being stopped
+    report('the worker thread exited', ${EXITED});
+    Atomics.store(state, DONE + index, Atomics.load(state, ROUND));
+    Atomics.notify(state, DONE + index);
+  });
   return {
     ready() {
       Atomics.add(state, READY, 1);
       Atomics.notify(state, READY);
     },
     serve(work) {
-      let round = 0;
       for (;;) {
         for (const until = performance.now() + ${SPIN_MS}; Atomics.load(state, ROUND) === round && performance.now() < until; );
         // a wake-up without a new round (settle wakes the workers just in case) is not a round
@@ -60,10 +75,7 @@ const TEAM = (() => {
         try {
           work();
         } catch (error) {
-          const text = new TextEncoder().encode(String((error && error.message) || error));
-          message.fill(0);
-          message.set(text.subarray(0, message.length - 1));
-          Atomics.store(state, ERROR, 1);
+          report(String((error && error.message) || error), 1);
         }
         Atomics.store(state, DONE + index, round);
         Atomics.notify(state, DONE + index);
@@ -184,13 +196,21 @@ export function runRound<T>(team: Team, meanwhile: () => T, fn: string, what: st
   } finally {
     settle(team);
   }
-  if (Atomics.load(state, ERROR) !== 0) {
+  const error = Atomics.load(state, ERROR);
+  if (error !== 0) {
     Atomics.store(state, ERROR, 0);
+    // a team with a worker gone is stopped: its owner starts a new one next time (isStopped)
+    if (error === EXITED) stopTeam(team);
     const end = team.message.indexOf(0);
     const message = new TextDecoder().decode(team.message.subarray(0, end < 0 ? undefined : end));
     throw new ConvlabError(fn, `${what} failed on a worker thread: ${message}`);
   }
   return result;
+}
+
+/** Whether the team was stopped (or stopped itself when a worker exited): its owner needs a new one. */
+export function isStopped(team: Team): boolean {
+  return Atomics.load(team.state, ROUND) < 0;
 }
 
 /** Stops the team's workers. */

@@ -14,7 +14,7 @@
  */
 import { availableParallelism } from 'os';
 import { ConvlabError } from '../convlabError';
-import { runRound, settle, startTeam, stopTeam, Team } from '../workerTeam';
+import { isStopped, runRound, settle, startTeam, stopTeam, Team } from '../workerTeam';
 import type { KernelSet } from './wasmKernels';
 
 /** One kernel call: the kernel's name in KernelSet and its arguments (addresses and sizes). */
@@ -151,7 +151,7 @@ function workersFor(
   names: string[],
 ): KernelTeam | null {
   if (team === null) return null;
-  if (team && team.workers.length >= threads - 1) return team;
+  if (team && !isStopped(team) && team.workers.length >= threads - 1) return team;
   stopWorkers();
   const lists = Array.from({ length: threads - 1 }, () => new SharedArrayBuffer(LIST_VALUES * 8));
   const started = startTeam('worker threads', WORKER_SOURCE, threads - 1, (i) => ({
