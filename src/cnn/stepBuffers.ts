@@ -15,6 +15,7 @@
  * `grad`, which the next training step overwrites in place (optimizers.ts says so); everything fit and
  * predict return is new.
  */
+import { atCellEnd } from './atCellEnd';
 import type { DType, FloatArray } from './tensor';
 
 export class StepBuffers {
@@ -37,7 +38,9 @@ export class StepBuffers {
 }
 
 let active: StepBuffers | null = null;
-let releaseQueued = false;
+const letGo = () => {
+  active = null;
+};
 
 /** The buffers of the step that is running, if any (tensor.ts's allocate functions ask). */
 export function activeStepBuffers(): StepBuffers | null {
@@ -54,14 +57,7 @@ export function reusingBuffers<T>(buffers: StepBuffers, body: () => T): T {
   const before = active;
   active = buffers;
   buffers.restart();
-  if (!releaseQueued) {
-    // one per cell, not one per step: a microtask waits for the cell's end, holding its closure
-    releaseQueued = true;
-    queueMicrotask(() => {
-      releaseQueued = false;
-      active = null;
-    });
-  }
+  atCellEnd(letGo);
   try {
     return body();
   } finally {

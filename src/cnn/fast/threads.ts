@@ -13,6 +13,7 @@
  * forbids them; its launcher also sets CONVLAB_THREADS=1) everything runs on one thread.
  */
 import { availableParallelism } from 'os';
+import { atCellEnd } from '../atCellEnd';
 import { ConvlabError } from '../convlabError';
 import { isStopped, runRound, settle, startTeam, stopTeam, Team } from '../workerTeam';
 import type { KernelSet } from './wasmKernels';
@@ -49,23 +50,18 @@ export function threadCount(): number {
 }
 
 let onThisThread = false;
-let releaseQueued = false;
+const letGo = () => {
+  onThisThread = false;
+};
 
 /**
  * Runs `body` with every kernel call on this thread alone: model.fit's groups (fitGroups.ts) already
- * keep the other cores busy with workers of their own. A Jupyter interrupt skips \`finally\`, so a
- * microtask, which runs as soon as the cell's synchronous code has ended, lets go too (one per cell).
+ * keep the other cores busy with workers of their own; an interrupted cell lets go at its end (atCellEnd).
  */
 export function kernelsOnThisThread<T>(body: () => T): T {
   const before = onThisThread;
   onThisThread = true;
-  if (!releaseQueued) {
-    releaseQueued = true;
-    queueMicrotask(() => {
-      releaseQueued = false;
-      onThisThread = false;
-    });
-  }
+  atCellEnd(letGo);
   try {
     return body();
   } finally {
