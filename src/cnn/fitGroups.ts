@@ -302,7 +302,8 @@ class GroupSum {
 
 /**
  * fit's step for one fit call, or null where every batch is one group (a model too small to cut, or a
- * batch of at most GROUP_SIZE): then fit's plain step is the step.
+ * batch of at most GROUP_SIZE): then fit's plain step is the step. `batchSize` is the largest batch the
+ * fit takes (its batchSize, or all the examples when there are fewer): the team is sized by it.
  */
 export function fitGroups(
   model: GroupedModel,
@@ -311,7 +312,6 @@ export function fitGroups(
   | ((data: Tensor, labels: Labels, picked: number[], own: GroupStep) => { cost: number; accuracy: number })
   | null {
   const groupSize = groupSizeFor(model.forwardWork);
-  // the largest batch this fit takes (its batchSize, or all the examples when there are fewer)
   if (batchSize <= groupSize) return null;
   const parameters = model.parameters();
   const P = parameters.reduce((n, p) => n + p.value.size, 0);
